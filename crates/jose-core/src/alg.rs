@@ -1,0 +1,495 @@
+//! Typed JWA identifiers (RFC 7518, RFC 8037, RFC 8812, RFC 9864).
+//!
+//! Each identifier serializes as its registered name. Parsing an unknown name
+//! gives [`Unsupported::Algorithm`]; parsing `"none"` gives
+//! [`Policy::NoneAlgorithm`]: there is no `none` variant, so no verifier can be
+//! asked for it.
+
+use alloc::string::{String, ToString};
+use core::fmt;
+use core::str::FromStr;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::error::{Error, Policy, Unsupported};
+
+/// Parses `s`, turning `"none"` into a policy error and any other unknown name
+/// into an unsupported-algorithm error.
+fn unknown(s: &str) -> Error {
+    if s == "none" {
+        Error::Policy(Policy::NoneAlgorithm)
+    } else {
+        Error::Unsupported(Unsupported::Algorithm(s.to_string()))
+    }
+}
+
+macro_rules! jwa_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[doc = $doc:literal])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[doc = $doc])* $variant, )+
+        }
+
+        impl $name {
+            /// Every identifier of this kind, in the order of the RFC tables.
+            pub const ALL: &'static [Self] = &[ $( Self::$variant, )+ ];
+
+            /// The registered name, as it appears in a header or a JWK.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $text, )+
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+
+            fn from_str(s: &str) -> Result<Self, Error> {
+                match s {
+                    $( $text => Ok(Self::$variant), )+
+                    _ => Err(unknown(s)),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " name"))
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$name, E> {
+                        v.parse().map_err(E::custom)
+                    }
+                }
+                deserializer.deserialize_str(V)
+            }
+        }
+    };
+}
+
+jwa_enum! {
+    /// A JWS algorithm (`alg` of a JWS), RFC 7518 section 3 and its successors.
+    pub enum JwsAlgorithm {
+        /// HMAC using SHA-256 (RFC 7518 section 3.2).
+        Hs256 = "HS256",
+        /// HMAC using SHA-384 (RFC 7518 section 3.2).
+        Hs384 = "HS384",
+        /// HMAC using SHA-512 (RFC 7518 section 3.2).
+        Hs512 = "HS512",
+        /// RSASSA-PKCS1-v1_5 using SHA-256 (RFC 7518 section 3.3).
+        Rs256 = "RS256",
+        /// RSASSA-PKCS1-v1_5 using SHA-384 (RFC 7518 section 3.3).
+        Rs384 = "RS384",
+        /// RSASSA-PKCS1-v1_5 using SHA-512 (RFC 7518 section 3.3).
+        Rs512 = "RS512",
+        /// ECDSA using P-256 and SHA-256 (RFC 7518 section 3.4).
+        Es256 = "ES256",
+        /// ECDSA using P-384 and SHA-384 (RFC 7518 section 3.4).
+        Es384 = "ES384",
+        /// ECDSA using P-521 and SHA-512 (RFC 7518 section 3.4).
+        Es512 = "ES512",
+        /// RSASSA-PSS using SHA-256 and MGF1 with SHA-256 (RFC 7518 section 3.5).
+        Ps256 = "PS256",
+        /// RSASSA-PSS using SHA-384 and MGF1 with SHA-384 (RFC 7518 section 3.5).
+        Ps384 = "PS384",
+        /// RSASSA-PSS using SHA-512 and MGF1 with SHA-512 (RFC 7518 section 3.5).
+        Ps512 = "PS512",
+        /// ECDSA using secp256k1 and SHA-256 (RFC 8812 section 3.2).
+        Es256K = "ES256K",
+        /// Edwards-curve signatures, polymorphic (RFC 8037 section 3.1); with
+        /// this workspace always Ed25519. Deprecated by RFC 9864 but accepted.
+        EdDsa = "EdDSA",
+        /// Ed25519, fully specified (RFC 9864 section 2.2).
+        Ed25519 = "Ed25519",
+    }
+}
+
+jwa_enum! {
+    /// A JWE key management algorithm (`alg` of a JWE), RFC 7518 section 4.
+    pub enum KeyManagementAlgorithm {
+        /// RSAES-PKCS1-v1_5 (RFC 7518 section 4.2).
+        Rsa1_5 = "RSA1_5",
+        /// RSAES OAEP using default parameters, SHA-1 (RFC 7518 section 4.3).
+        RsaOaep = "RSA-OAEP",
+        /// RSAES OAEP using SHA-256 and MGF1 with SHA-256 (RFC 7518 section 4.3).
+        RsaOaep256 = "RSA-OAEP-256",
+        /// RSAES OAEP using SHA-384 and MGF1 with SHA-384 (IANA JOSE registry).
+        RsaOaep384 = "RSA-OAEP-384",
+        /// RSAES OAEP using SHA-512 and MGF1 with SHA-512 (IANA JOSE registry).
+        RsaOaep512 = "RSA-OAEP-512",
+        /// AES Key Wrap with a 128-bit key (RFC 7518 section 4.4).
+        A128Kw = "A128KW",
+        /// AES Key Wrap with a 192-bit key (RFC 7518 section 4.4).
+        A192Kw = "A192KW",
+        /// AES Key Wrap with a 256-bit key (RFC 7518 section 4.4).
+        A256Kw = "A256KW",
+        /// Direct use of a shared symmetric key as the CEK (RFC 7518 section 4.5).
+        Dir = "dir",
+        /// ECDH-ES direct key agreement with Concat KDF (RFC 7518 section 4.6).
+        EcdhEs = "ECDH-ES",
+        /// ECDH-ES using Concat KDF and CEK wrapped with A128KW (RFC 7518 section 4.6).
+        EcdhEsA128Kw = "ECDH-ES+A128KW",
+        /// ECDH-ES using Concat KDF and CEK wrapped with A192KW (RFC 7518 section 4.6).
+        EcdhEsA192Kw = "ECDH-ES+A192KW",
+        /// ECDH-ES using Concat KDF and CEK wrapped with A256KW (RFC 7518 section 4.6).
+        EcdhEsA256Kw = "ECDH-ES+A256KW",
+        /// Key wrapping with AES GCM using a 128-bit key (RFC 7518 section 4.7).
+        A128GcmKw = "A128GCMKW",
+        /// Key wrapping with AES GCM using a 192-bit key (RFC 7518 section 4.7).
+        A192GcmKw = "A192GCMKW",
+        /// Key wrapping with AES GCM using a 256-bit key (RFC 7518 section 4.7).
+        A256GcmKw = "A256GCMKW",
+        /// PBES2 with HMAC SHA-256 and A128KW wrapping (RFC 7518 section 4.8).
+        Pbes2Hs256A128Kw = "PBES2-HS256+A128KW",
+        /// PBES2 with HMAC SHA-384 and A192KW wrapping (RFC 7518 section 4.8).
+        Pbes2Hs384A192Kw = "PBES2-HS384+A192KW",
+        /// PBES2 with HMAC SHA-512 and A256KW wrapping (RFC 7518 section 4.8).
+        Pbes2Hs512A256Kw = "PBES2-HS512+A256KW",
+    }
+}
+
+jwa_enum! {
+    /// A JWE content encryption algorithm (`enc`), RFC 7518 section 5.
+    pub enum ContentEncryptionAlgorithm {
+        /// AES_128_CBC_HMAC_SHA_256 (RFC 7518 section 5.2.3).
+        A128CbcHs256 = "A128CBC-HS256",
+        /// AES_192_CBC_HMAC_SHA_384 (RFC 7518 section 5.2.4).
+        A192CbcHs384 = "A192CBC-HS384",
+        /// AES_256_CBC_HMAC_SHA_512 (RFC 7518 section 5.2.5).
+        A256CbcHs512 = "A256CBC-HS512",
+        /// AES GCM using a 128-bit key (RFC 7518 section 5.3).
+        A128Gcm = "A128GCM",
+        /// AES GCM using a 192-bit key (RFC 7518 section 5.3).
+        A192Gcm = "A192GCM",
+        /// AES GCM using a 256-bit key (RFC 7518 section 5.3).
+        A256Gcm = "A256GCM",
+    }
+}
+
+jwa_enum! {
+    /// A JWE compression algorithm (`zip`), RFC 7516 section 4.1.3.
+    pub enum CompressionAlgorithm {
+        /// Raw DEFLATE (RFC 1951), RFC 7518 section 7.3.
+        Def = "DEF",
+    }
+}
+
+impl JwsAlgorithm {
+    /// The family of key this algorithm signs with.
+    pub const fn key_type(self) -> KeyType {
+        match self {
+            Self::Hs256 | Self::Hs384 | Self::Hs512 => KeyType::Oct,
+            Self::Rs256
+            | Self::Rs384
+            | Self::Rs512
+            | Self::Ps256
+            | Self::Ps384
+            | Self::Ps512 => KeyType::Rsa,
+            Self::Es256 | Self::Es384 | Self::Es512 | Self::Es256K => KeyType::Ec,
+            Self::EdDsa | Self::Ed25519 => KeyType::Okp,
+        }
+    }
+
+    /// The curve this algorithm requires, for EC and OKP algorithms.
+    pub const fn curve(self) -> Option<Curve> {
+        match self {
+            Self::Es256 => Some(Curve::P256),
+            Self::Es384 => Some(Curve::P384),
+            Self::Es512 => Some(Curve::P521),
+            Self::Es256K => Some(Curve::Secp256k1),
+            Self::EdDsa | Self::Ed25519 => Some(Curve::Ed25519),
+            _ => None,
+        }
+    }
+
+    /// The hash output length in bytes; for HMAC also the minimum key length
+    /// (RFC 7518 section 3.2).
+    pub const fn hash_len(self) -> usize {
+        match self {
+            Self::Hs256 | Self::Rs256 | Self::Ps256 | Self::Es256 | Self::Es256K => 32,
+            Self::Hs384 | Self::Rs384 | Self::Ps384 | Self::Es384 => 48,
+            Self::Hs512 | Self::Rs512 | Self::Ps512 | Self::Es512 => 64,
+            Self::EdDsa | Self::Ed25519 => 64,
+        }
+    }
+}
+
+impl KeyManagementAlgorithm {
+    /// The family of key this algorithm uses.
+    pub const fn key_type(self) -> KeyType {
+        match self {
+            Self::Rsa1_5 | Self::RsaOaep | Self::RsaOaep256 | Self::RsaOaep384 | Self::RsaOaep512 => {
+                KeyType::Rsa
+            }
+            Self::EcdhEs | Self::EcdhEsA128Kw | Self::EcdhEsA192Kw | Self::EcdhEsA256Kw => {
+                KeyType::Ec
+            }
+            _ => KeyType::Oct,
+        }
+    }
+
+    /// The length in bytes of the symmetric key this algorithm needs (the KEK
+    /// for AES key wrap and AES-GCM key wrap, the wrapping key derived by
+    /// ECDH-ES and PBES2), or `None` where it depends on `enc` or has no
+    /// fixed length (`dir`, `ECDH-ES`, RSA).
+    pub const fn wrap_key_len(self) -> Option<usize> {
+        match self {
+            Self::A128Kw | Self::A128GcmKw | Self::EcdhEsA128Kw | Self::Pbes2Hs256A128Kw => Some(16),
+            Self::A192Kw | Self::A192GcmKw | Self::EcdhEsA192Kw | Self::Pbes2Hs384A192Kw => Some(24),
+            Self::A256Kw | Self::A256GcmKw | Self::EcdhEsA256Kw | Self::Pbes2Hs512A256Kw => Some(32),
+            _ => None,
+        }
+    }
+
+    /// Whether the CEK is the agreed or shared key itself (`dir`, `ECDH-ES`),
+    /// so the JWE has an empty encrypted key and a single recipient.
+    pub const fn is_direct(self) -> bool {
+        matches!(self, Self::Dir | Self::EcdhEs)
+    }
+}
+
+impl ContentEncryptionAlgorithm {
+    /// The CEK length in bytes (RFC 7518 sections 5.2 and 5.3).
+    pub const fn key_len(self) -> usize {
+        match self {
+            Self::A128Gcm => 16,
+            Self::A192Gcm => 24,
+            Self::A256Gcm | Self::A128CbcHs256 => 32,
+            Self::A192CbcHs384 => 48,
+            Self::A256CbcHs512 => 64,
+        }
+    }
+
+    /// The IV length in bytes.
+    pub const fn iv_len(self) -> usize {
+        match self {
+            Self::A128Gcm | Self::A192Gcm | Self::A256Gcm => 12,
+            Self::A128CbcHs256 | Self::A192CbcHs384 | Self::A256CbcHs512 => 16,
+        }
+    }
+
+    /// The authentication tag length in bytes.
+    pub const fn tag_len(self) -> usize {
+        match self {
+            Self::A128Gcm | Self::A192Gcm | Self::A256Gcm | Self::A128CbcHs256 => 16,
+            Self::A192CbcHs384 => 24,
+            Self::A256CbcHs512 => 32,
+        }
+    }
+}
+
+/// Any algorithm that can appear as a JWK's `alg` member or a header's `alg`:
+/// a JWS algorithm or a JWE key management algorithm. The two registries
+/// share no name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// A JWS algorithm.
+    Signature(JwsAlgorithm),
+    /// A JWE key management algorithm.
+    KeyManagement(KeyManagementAlgorithm),
+}
+
+impl Algorithm {
+    /// The registered name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Signature(a) => a.name(),
+            Self::KeyManagement(a) => a.name(),
+        }
+    }
+
+    /// The family of key the algorithm uses.
+    pub const fn key_type(self) -> KeyType {
+        match self {
+            Self::Signature(a) => a.key_type(),
+            Self::KeyManagement(a) => a.key_type(),
+        }
+    }
+}
+
+impl From<JwsAlgorithm> for Algorithm {
+    fn from(a: JwsAlgorithm) -> Self {
+        Self::Signature(a)
+    }
+}
+
+impl From<KeyManagementAlgorithm> for Algorithm {
+    fn from(a: KeyManagementAlgorithm) -> Self {
+        Self::KeyManagement(a)
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        if let Ok(a) = s.parse::<JwsAlgorithm>() {
+            return Ok(Self::Signature(a));
+        }
+        s.parse::<KeyManagementAlgorithm>().map(Self::KeyManagement)
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Algorithm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Algorithm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(de::Error::custom)
+    }
+}
+
+jwa_enum! {
+    /// A JWK key type (`kty`), RFC 7518 section 6.1 and RFC 8037 section 2.
+    pub enum KeyType {
+        /// Elliptic curve (RFC 7518 section 6.2).
+        Ec = "EC",
+        /// RSA (RFC 7518 section 6.3).
+        Rsa = "RSA",
+        /// Octet sequence, a symmetric key (RFC 7518 section 6.4).
+        Oct = "oct",
+        /// Octet key pair: Ed25519, X25519 (RFC 8037 section 2).
+        Okp = "OKP",
+    }
+}
+
+jwa_enum! {
+    /// A JWK curve (`crv`), RFC 7518 section 6.2.1.1, RFC 8037, RFC 8812.
+    pub enum Curve {
+        /// NIST P-256 (secp256r1), kty EC.
+        P256 = "P-256",
+        /// NIST P-384 (secp384r1), kty EC.
+        P384 = "P-384",
+        /// NIST P-521 (secp521r1), kty EC.
+        P521 = "P-521",
+        /// secp256k1 (RFC 8812 section 3.1), kty EC.
+        Secp256k1 = "secp256k1",
+        /// Ed25519 signing key (RFC 8037), kty OKP.
+        Ed25519 = "Ed25519",
+        /// X25519 key agreement key (RFC 8037), kty OKP.
+        X25519 = "X25519",
+    }
+}
+
+impl Curve {
+    /// The key type that carries this curve.
+    pub const fn key_type(self) -> KeyType {
+        match self {
+            Self::Ed25519 | Self::X25519 => KeyType::Okp,
+            _ => KeyType::Ec,
+        }
+    }
+
+    /// The length in bytes of one coordinate (EC) or of the public key (OKP),
+    /// which is also the length of the private scalar `d`.
+    pub const fn coordinate_len(self) -> usize {
+        match self {
+            Self::P256 | Self::Secp256k1 | Self::Ed25519 | Self::X25519 => 32,
+            Self::P384 => 48,
+            Self::P521 => 66,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for a in JwsAlgorithm::ALL {
+            assert_eq!(a.name().parse::<JwsAlgorithm>(), Ok(*a));
+            assert_eq!(a.name().parse::<Algorithm>(), Ok(Algorithm::Signature(*a)));
+        }
+        for a in KeyManagementAlgorithm::ALL {
+            assert_eq!(a.name().parse::<KeyManagementAlgorithm>(), Ok(*a));
+            assert_eq!(a.name().parse::<Algorithm>(), Ok(Algorithm::KeyManagement(*a)));
+        }
+        for a in ContentEncryptionAlgorithm::ALL {
+            assert_eq!(a.name().parse::<ContentEncryptionAlgorithm>(), Ok(*a));
+        }
+        assert_eq!("DEF".parse(), Ok(CompressionAlgorithm::Def));
+    }
+
+    #[test]
+    fn registries_share_no_name() {
+        for a in JwsAlgorithm::ALL {
+            assert!(a.name().parse::<KeyManagementAlgorithm>().is_err());
+        }
+    }
+
+    #[test]
+    fn none_is_a_policy_error() {
+        assert_eq!(
+            "none".parse::<JwsAlgorithm>(),
+            Err(Error::Policy(Policy::NoneAlgorithm))
+        );
+        assert_eq!(
+            "none".parse::<Algorithm>(),
+            Err(Error::Policy(Policy::NoneAlgorithm))
+        );
+    }
+
+    #[test]
+    fn unknown_and_wrong_case_names_are_unsupported() {
+        for s in ["hs256", "HS257", "", "RSA-OAEP-1024", "None", "NONE"] {
+            assert!(matches!(
+                s.parse::<Algorithm>(),
+                Err(Error::Unsupported(Unsupported::Algorithm(_)))
+            ));
+        }
+    }
+
+    #[test]
+    fn serde_uses_registered_names() {
+        let json = serde_json::to_string(&JwsAlgorithm::Es256K).unwrap();
+        assert_eq!(json, "\"ES256K\"");
+        let a: KeyManagementAlgorithm = serde_json::from_str("\"PBES2-HS512+A256KW\"").unwrap();
+        assert_eq!(a, KeyManagementAlgorithm::Pbes2Hs512A256Kw);
+        assert!(serde_json::from_str::<JwsAlgorithm>("\"none\"").is_err());
+    }
+
+    #[test]
+    fn sizes_follow_rfc_7518() {
+        assert_eq!(ContentEncryptionAlgorithm::A256CbcHs512.key_len(), 64);
+        assert_eq!(ContentEncryptionAlgorithm::A192CbcHs384.tag_len(), 24);
+        assert_eq!(KeyManagementAlgorithm::Pbes2Hs384A192Kw.wrap_key_len(), Some(24));
+        assert_eq!(Curve::P521.coordinate_len(), 66);
+        assert_eq!(JwsAlgorithm::Hs384.hash_len(), 48);
+    }
+}

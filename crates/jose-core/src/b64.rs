@@ -1,0 +1,124 @@
+//! Strict base64url (RFC 7515 section 2) on `base64ct`, a constant-time codec.
+//!
+//! Decoding rejects padding, whitespace, characters outside the URL-safe
+//! alphabet and non-canonical trailing bits: every byte string has exactly one
+//! accepted encoding. Secret values (JWK `d`, `k`) go through the same
+//! constant-time code as everything else.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use base64ct::{Base64, Base64UrlUnpadded, Encoding};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, MalformedReason};
+
+/// Encodes `data` as unpadded base64url.
+pub fn encode(data: &[u8]) -> String {
+    Base64UrlUnpadded::encode_string(data)
+}
+
+/// Appends the unpadded base64url encoding of `data` to `out`, without an
+/// intermediate allocation when `out` has room.
+pub fn encode_into(data: &[u8], out: &mut String) {
+    // Encode in chunks of whole 3-byte groups through a stack buffer: no
+    // intermediate heap allocation and no unsafe code.
+    const CHUNK: usize = 768;
+    let mut buf = [0u8; CHUNK / 3 * 4];
+    out.reserve(Base64UrlUnpadded::encoded_len(data));
+    for chunk in data.chunks(CHUNK) {
+        if let Ok(text) = Base64UrlUnpadded::encode(chunk, &mut buf) {
+            out.push_str(text);
+        }
+    }
+}
+
+/// Decodes strict unpadded base64url. `what` names the part or member for the
+/// error, such as `"jwk \"n\""`.
+///
+/// # Errors
+///
+/// [`MalformedReason::Base64`] for anything but canonical unpadded base64url.
+pub fn decode(what: impl Into<Cow<'static, str>>, text: &str) -> Result<Vec<u8>, Error> {
+    Base64UrlUnpadded::decode_vec(text).map_err(|_| Error::malformed(what, MalformedReason::Base64))
+}
+
+/// Decodes strict unpadded base64url into a buffer that is zeroized on drop,
+/// for secret values.
+///
+/// # Errors
+///
+/// As [`decode`].
+pub fn decode_secret(
+    what: impl Into<Cow<'static, str>>,
+    text: &str,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    decode(what, text).map(Zeroizing::new)
+}
+
+/// Encodes `data` as padded standard base64 (RFC 4648 section 4), as the JWK
+/// and header member `x5c` requires (RFC 7517 section 4.7).
+pub fn encode_standard(data: &[u8]) -> String {
+    Base64::encode_string(data)
+}
+
+/// Decodes padded standard base64 (for `x5c`), strictly.
+///
+/// # Errors
+///
+/// [`MalformedReason::Base64`] for anything but canonical padded base64.
+pub fn decode_standard(what: impl Into<Cow<'static, str>>, text: &str) -> Result<Vec<u8>, Error> {
+    Base64::decode_vec(text).map_err(|_| Error::malformed(what, MalformedReason::Base64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        for len in 0..70 {
+            let data: Vec<u8> = (0..len).map(|i: u8| i.wrapping_mul(37).wrapping_add(11)).collect();
+            let text = encode(&data);
+            assert_eq!(decode("t", &text).unwrap(), data);
+            let mut s = String::from("x.");
+            encode_into(&data, &mut s);
+            assert_eq!(&s[2..], text);
+        }
+    }
+
+    #[test]
+    fn rfc_7515_example() {
+        // RFC 7515 appendix C.
+        assert_eq!(encode(&[3, 236, 255, 224, 193]), "A-z_4ME");
+        assert_eq!(decode("t", "A-z_4ME").unwrap(), [3, 236, 255, 224, 193]);
+    }
+
+    #[test]
+    fn rejects_padding_whitespace_and_foreign_characters() {
+        for bad in ["A-z_4ME=", "QQ==", "A-z_ 4ME", "A-z_4ME\n", "A+z/4ME", "A-z_4M*", "A"] {
+            assert_eq!(
+                decode("t", bad),
+                Err(Error::malformed("t", MalformedReason::Base64)),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_non_canonical_trailing_bits() {
+        // "QQ" is the canonical encoding of "A"; "QR" has non-zero spare bits.
+        assert_eq!(decode("t", "QQ").unwrap(), b"A");
+        assert!(decode("t", "QR").is_err());
+        assert!(decode("t", "QUI").is_ok());
+        assert!(decode("t", "QUJ").is_err());
+    }
+
+    #[test]
+    fn standard_base64_for_x5c() {
+        assert_eq!(encode_standard(b"\xfb\xff"), "+/8=");
+        assert_eq!(decode_standard("x5c", "+/8=").unwrap(), b"\xfb\xff");
+        assert!(decode_standard("x5c", "-_8").is_err());
+    }
+}

@@ -1,0 +1,215 @@
+//! Strict JSON parsing: duplicate member names are an error at every level.
+//!
+//! RFC 7515 section 5.2 lets a recipient either reject duplicates or take the
+//! last one; taking the last one lets two parsers disagree on what was signed,
+//! so this workspace always rejects them (RFC 8725 section 3.x spirit).
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use core::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+use crate::error::{Error, MalformedReason};
+
+/// A JSON object: member names to values.
+pub type Object = Map<String, Value>;
+
+/// Parses `bytes` as one JSON object, rejecting duplicate member names at any
+/// depth. `what` names the input for errors (`"protected header"`, `"jwk"`).
+///
+/// # Errors
+///
+/// [`MalformedReason::Json`] for invalid JSON (position only, never the text),
+/// [`MalformedReason::DuplicateMember`] for a repeated name, and
+/// [`MalformedReason::NotAnObject`] for valid JSON that is not an object.
+pub fn parse_object(what: impl Into<Cow<'static, str>>, bytes: &[u8]) -> Result<Object, Error> {
+    match parse_value(what, bytes)? {
+        (Value::Object(map), _) => Ok(map),
+        (_, what) => Err(Error::malformed(what, MalformedReason::NotAnObject)),
+    }
+}
+
+/// Parses `bytes` as any JSON value, rejecting duplicate member names at any
+/// depth.
+///
+/// # Errors
+///
+/// As [`parse_object`], but any JSON value is accepted.
+pub fn parse_strict(what: impl Into<Cow<'static, str>>, bytes: &[u8]) -> Result<Value, Error> {
+    parse_value(what, bytes).map(|(v, _)| v)
+}
+
+fn parse_value(
+    what: impl Into<Cow<'static, str>>,
+    bytes: &[u8],
+) -> Result<(Value, Cow<'static, str>), Error> {
+    let what = what.into();
+    let duplicate = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = StrictSeed {
+        duplicate: &duplicate,
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|()| v));
+    match parsed {
+        Ok(v) => Ok((v, what)),
+        Err(e) => {
+            let reason = match duplicate.into_inner() {
+                Some(name) => MalformedReason::DuplicateMember(name),
+                None => MalformedReason::Json {
+                    line: e.line(),
+                    column: e.column(),
+                },
+            };
+            Err(Error::malformed(what, reason))
+        }
+    }
+}
+
+/// Deserializes a [`Value`], recording the first duplicate member name.
+#[derive(Clone, Copy)]
+struct StrictSeed<'a> {
+    duplicate: &'a RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(String::from(v)))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            if map.contains_key(&key) {
+                let err = de::Error::custom("duplicate member");
+                *self.duplicate.borrow_mut() = Some(key);
+                return Err(err);
+            }
+            let value = access.next_value_seed(self)?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_objects() {
+        let m = parse_object("t", br#"{"a":1,"b":{"c":[true,null,"x",1.5]}}"#).unwrap();
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn rejects_duplicates_at_any_depth() {
+        for (input, name) in [
+            (&br#"{"alg":"HS256","alg":"none"}"#[..], "alg"),
+            (br#"{"a":{"b":1,"b":2}}"#, "b"),
+            (br#"{"a":[{"k":1,"k":1}]}"#, "k"),
+        ] {
+            assert_eq!(
+                parse_object("t", input),
+                Err(Error::malformed(
+                    "t",
+                    MalformedReason::DuplicateMember(name.into())
+                ))
+            );
+        }
+    }
+
+    #[test]
+    fn escaped_duplicates_are_duplicates() {
+        // "\u0061lg" is "alg": both spellings name the same member.
+        let r = parse_object("t", br#"{"alg":"HS256","\u0061lg":"none"}"#);
+        assert_eq!(
+            r,
+            Err(Error::malformed(
+                "t",
+                MalformedReason::DuplicateMember("alg".into())
+            ))
+        );
+    }
+
+    #[test]
+    fn rejects_non_objects_and_trailing_data() {
+        assert!(matches!(
+            parse_object("t", b"[1]"),
+            Err(Error::Malformed(m)) if m.reason == MalformedReason::NotAnObject
+        ));
+        assert!(matches!(
+            parse_object("t", br#"{"a":1} x"#),
+            Err(Error::Malformed(m)) if matches!(m.reason, MalformedReason::Json { .. })
+        ));
+        assert!(parse_object("t", b"").is_err());
+        assert!(parse_object("t", b"{\"a\":").is_err());
+    }
+
+    #[test]
+    fn json_errors_do_not_quote_input() {
+        let e = parse_object("jwk", br#"{"d": "secret-value" "#).unwrap_err();
+        let text = alloc::format!("{e}");
+        assert!(!text.contains("secret"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        assert!(parse_strict("t", deep.as_bytes()).is_err());
+    }
+}
