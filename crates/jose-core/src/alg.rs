@@ -33,7 +33,6 @@ macro_rules! jwa_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
         pub enum $name {
             $( $(#[doc = $doc])* $variant, )+
         }
@@ -93,6 +92,7 @@ macro_rules! jwa_enum {
 
 jwa_enum! {
     /// A JWS algorithm (`alg` of a JWS), RFC 7518 section 3 and its successors.
+    #[non_exhaustive]
     pub enum JwsAlgorithm {
         /// HMAC using SHA-256 (RFC 7518 section 3.2).
         Hs256 = "HS256",
@@ -130,6 +130,7 @@ jwa_enum! {
 
 jwa_enum! {
     /// A JWE key management algorithm (`alg` of a JWE), RFC 7518 section 4.
+    #[non_exhaustive]
     pub enum KeyManagementAlgorithm {
         /// RSAES-PKCS1-v1_5 (RFC 7518 section 4.2).
         Rsa1_5 = "RSA1_5",
@@ -174,6 +175,7 @@ jwa_enum! {
 
 jwa_enum! {
     /// A JWE content encryption algorithm (`enc`), RFC 7518 section 5.
+    #[non_exhaustive]
     pub enum ContentEncryptionAlgorithm {
         /// AES_128_CBC_HMAC_SHA_256 (RFC 7518 section 5.2.3).
         A128CbcHs256 = "A128CBC-HS256",
@@ -192,6 +194,7 @@ jwa_enum! {
 
 jwa_enum! {
     /// A JWE compression algorithm (`zip`), RFC 7516 section 4.1.3.
+    #[non_exhaustive]
     pub enum CompressionAlgorithm {
         /// Raw DEFLATE (RFC 1951), RFC 7518 section 7.3.
         Def = "DEF",
@@ -203,12 +206,9 @@ impl JwsAlgorithm {
     pub const fn key_type(self) -> KeyType {
         match self {
             Self::Hs256 | Self::Hs384 | Self::Hs512 => KeyType::Oct,
-            Self::Rs256
-            | Self::Rs384
-            | Self::Rs512
-            | Self::Ps256
-            | Self::Ps384
-            | Self::Ps512 => KeyType::Rsa,
+            Self::Rs256 | Self::Rs384 | Self::Rs512 | Self::Ps256 | Self::Ps384 | Self::Ps512 => {
+                KeyType::Rsa
+            }
             Self::Es256 | Self::Es384 | Self::Es512 | Self::Es256K => KeyType::Ec,
             Self::EdDsa | Self::Ed25519 => KeyType::Okp,
         }
@@ -242,9 +242,11 @@ impl KeyManagementAlgorithm {
     /// The family of key this algorithm uses.
     pub const fn key_type(self) -> KeyType {
         match self {
-            Self::Rsa1_5 | Self::RsaOaep | Self::RsaOaep256 | Self::RsaOaep384 | Self::RsaOaep512 => {
-                KeyType::Rsa
-            }
+            Self::Rsa1_5
+            | Self::RsaOaep
+            | Self::RsaOaep256
+            | Self::RsaOaep384
+            | Self::RsaOaep512 => KeyType::Rsa,
             Self::EcdhEs | Self::EcdhEsA128Kw | Self::EcdhEsA192Kw | Self::EcdhEsA256Kw => {
                 KeyType::Ec
             }
@@ -258,9 +260,15 @@ impl KeyManagementAlgorithm {
     /// fixed length (`dir`, `ECDH-ES`, RSA).
     pub const fn wrap_key_len(self) -> Option<usize> {
         match self {
-            Self::A128Kw | Self::A128GcmKw | Self::EcdhEsA128Kw | Self::Pbes2Hs256A128Kw => Some(16),
-            Self::A192Kw | Self::A192GcmKw | Self::EcdhEsA192Kw | Self::Pbes2Hs384A192Kw => Some(24),
-            Self::A256Kw | Self::A256GcmKw | Self::EcdhEsA256Kw | Self::Pbes2Hs512A256Kw => Some(32),
+            Self::A128Kw | Self::A128GcmKw | Self::EcdhEsA128Kw | Self::Pbes2Hs256A128Kw => {
+                Some(16)
+            }
+            Self::A192Kw | Self::A192GcmKw | Self::EcdhEsA192Kw | Self::Pbes2Hs384A192Kw => {
+                Some(24)
+            }
+            Self::A256Kw | Self::A256GcmKw | Self::EcdhEsA256Kw | Self::Pbes2Hs512A256Kw => {
+                Some(32)
+            }
             _ => None,
         }
     }
@@ -306,7 +314,6 @@ impl ContentEncryptionAlgorithm {
 /// a JWS algorithm or a JWE key management algorithm. The two registries
 /// share no name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Algorithm {
     /// A JWS algorithm.
     Signature(JwsAlgorithm),
@@ -390,6 +397,7 @@ jwa_enum! {
 
 jwa_enum! {
     /// A JWK curve (`crv`), RFC 7518 section 6.2.1.1, RFC 8037, RFC 8812.
+    #[non_exhaustive]
     pub enum Curve {
         /// NIST P-256 (secp256r1), kty EC.
         P256 = "P-256",
@@ -438,7 +446,10 @@ mod tests {
         }
         for a in KeyManagementAlgorithm::ALL {
             assert_eq!(a.name().parse::<KeyManagementAlgorithm>(), Ok(*a));
-            assert_eq!(a.name().parse::<Algorithm>(), Ok(Algorithm::KeyManagement(*a)));
+            assert_eq!(
+                a.name().parse::<Algorithm>(),
+                Ok(Algorithm::KeyManagement(*a))
+            );
         }
         for a in ContentEncryptionAlgorithm::ALL {
             assert_eq!(a.name().parse::<ContentEncryptionAlgorithm>(), Ok(*a));
@@ -488,7 +499,10 @@ mod tests {
     fn sizes_follow_rfc_7518() {
         assert_eq!(ContentEncryptionAlgorithm::A256CbcHs512.key_len(), 64);
         assert_eq!(ContentEncryptionAlgorithm::A192CbcHs384.tag_len(), 24);
-        assert_eq!(KeyManagementAlgorithm::Pbes2Hs384A192Kw.wrap_key_len(), Some(24));
+        assert_eq!(
+            KeyManagementAlgorithm::Pbes2Hs384A192Kw.wrap_key_len(),
+            Some(24)
+        );
         assert_eq!(Curve::P521.coordinate_len(), 66);
         assert_eq!(JwsAlgorithm::Hs384.hash_len(), 48);
     }

@@ -79,7 +79,9 @@ mod tests {
     #[test]
     fn round_trip() {
         for len in 0..70 {
-            let data: Vec<u8> = (0..len).map(|i: u8| i.wrapping_mul(37).wrapping_add(11)).collect();
+            let data: Vec<u8> = (0..len)
+                .map(|i: u8| i.wrapping_mul(37).wrapping_add(11))
+                .collect();
             let text = encode(&data);
             assert_eq!(decode("t", &text).unwrap(), data);
             let mut s = String::from("x.");
@@ -97,7 +99,15 @@ mod tests {
 
     #[test]
     fn rejects_padding_whitespace_and_foreign_characters() {
-        for bad in ["A-z_4ME=", "QQ==", "A-z_ 4ME", "A-z_4ME\n", "A+z/4ME", "A-z_4M*", "A"] {
+        for bad in [
+            "A-z_4ME=",
+            "QQ==",
+            "A-z_ 4ME",
+            "A-z_4ME\n",
+            "A+z/4ME",
+            "A-z_4M*",
+            "A",
+        ] {
             assert_eq!(
                 decode("t", bad),
                 Err(Error::malformed("t", MalformedReason::Base64)),

@@ -121,6 +121,59 @@ pub trait SigningKey: Send + Sync + Debug {
     }
 }
 
+/// A key handle that can verify: it says which algorithms it supports and
+/// hands out [`Verifier`]s bound to one of them. Cheap to call repeatedly:
+/// the parsed key is shared, never parsed again.
+pub trait VerifyingKey: Send + Sync + Debug {
+    /// The algorithms this key can verify, most preferred first. A key with a
+    /// JWK `alg` member offers only that algorithm.
+    fn algorithms(&self) -> &[JwsAlgorithm];
+
+    /// The key ID, if the key has one.
+    fn key_id(&self) -> Option<&str>;
+
+    /// A verifier bound to `alg`.
+    ///
+    /// # Errors
+    ///
+    /// [`Policy::KeyAlgorithmMismatch`] when the key cannot verify `alg`.
+    fn verifier(&self, alg: JwsAlgorithm) -> Result<Arc<dyn Verifier>, Error>;
+}
+
+/// A key handle that can receive JWEs: it hands out [`KeyDecryptor`]s bound
+/// to one key management algorithm.
+pub trait DecryptingKey: Send + Sync + Debug {
+    /// The key management algorithms this key supports, most preferred first.
+    fn algorithms(&self) -> &[KeyManagementAlgorithm];
+
+    /// The key ID, if the key has one.
+    fn key_id(&self) -> Option<&str>;
+
+    /// A key decryptor bound to `alg`.
+    ///
+    /// # Errors
+    ///
+    /// [`Policy::KeyAlgorithmMismatch`] when the key cannot be used with `alg`.
+    fn key_decryptor(&self, alg: KeyManagementAlgorithm) -> Result<Arc<dyn KeyDecryptor>, Error>;
+}
+
+/// A key handle that can address JWEs to its owner: it hands out
+/// [`KeyEncryptor`]s bound to one key management algorithm.
+pub trait EncryptingKey: Send + Sync + Debug {
+    /// The key management algorithms this key supports, most preferred first.
+    fn algorithms(&self) -> &[KeyManagementAlgorithm];
+
+    /// The key ID, if the key has one.
+    fn key_id(&self) -> Option<&str>;
+
+    /// A key encryptor bound to `alg`.
+    ///
+    /// # Errors
+    ///
+    /// [`Policy::KeyAlgorithmMismatch`] when the key cannot be used with `alg`.
+    fn key_encryptor(&self, alg: KeyManagementAlgorithm) -> Result<Box<dyn KeyEncryptor>, Error>;
+}
+
 /// The result of key management for one JWE recipient.
 #[derive(Debug, Default)]
 #[non_exhaustive]
@@ -171,11 +224,8 @@ pub trait KeyEncryptor: Send + Sync + Debug {
     ///
     /// [`Error::InvalidKey`] when the key does not fit `enc` (a `dir` key of
     /// the wrong length); [`Error::Backend`] on device failure.
-    fn encrypt_key(
-        &self,
-        enc: ContentEncryptionAlgorithm,
-        cek: &[u8],
-    ) -> Result<WrappedKey, Error>;
+    fn encrypt_key(&self, enc: ContentEncryptionAlgorithm, cek: &[u8])
+    -> Result<WrappedKey, Error>;
 }
 
 /// Key management for JWE, receiving side: recovers the CEK. May be a key on
@@ -237,7 +287,7 @@ pub trait ContentCipher: Send + Sync + Debug {
     /// [`Error::InvalidKey`] for a CEK of the wrong length,
     /// [`Error::ApiMisuse`] for an IV of the wrong length.
     fn encrypt(&self, cek: &[u8], iv: &[u8], aad: &[u8], plaintext: &[u8])
-        -> Result<Sealed, Error>;
+    -> Result<Sealed, Error>;
 
     /// Checks the tag and decrypts.
     ///
@@ -269,8 +319,11 @@ pub trait KeyStore: Send + Sync + Debug {
     /// # Errors
     ///
     /// [`Error::Backend`] when the store cannot be read.
-    fn verifiers(&self, alg: JwsAlgorithm, header: &Header)
-        -> Result<Vec<Arc<dyn Verifier>>, Error>;
+    fn verifiers(
+        &self,
+        alg: JwsAlgorithm,
+        header: &Header,
+    ) -> Result<Vec<Arc<dyn Verifier>>, Error>;
 
     /// Key decryptors for a JWE recipient with algorithm `alg` and this
     /// joint header, best candidates first.
@@ -352,6 +405,9 @@ mod tests {
         _: &dyn Signer,
         _: &dyn Verifier,
         _: &dyn SigningKey,
+        _: &dyn VerifyingKey,
+        _: &dyn DecryptingKey,
+        _: &dyn EncryptingKey,
         _: &dyn KeyEncryptor,
         _: &dyn KeyDecryptor,
         _: &dyn ContentCipher,

@@ -184,7 +184,11 @@ impl fmt::Display for Policy {
         match self {
             Self::NoneAlgorithm => f.write_str("algorithm \"none\" is never accepted"),
             Self::AlgorithmNotAllowed(alg) => {
-                write!(f, "algorithm \"{}\" is not in the allow-list", Truncated(alg))
+                write!(
+                    f,
+                    "algorithm \"{}\" is not in the allow-list",
+                    Truncated(alg)
+                )
             }
             Self::KeyAlgorithmMismatch { requested } => write!(
                 f,
@@ -230,7 +234,9 @@ impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Algorithm(a) => write!(f, "algorithm \"{}\" is not supported", Truncated(a)),
-            Self::KeyType(k) => write!(f, "jwk \"kty\" value \"{}\" is not supported", Truncated(k)),
+            Self::KeyType(k) => {
+                write!(f, "jwk \"kty\" value \"{}\" is not supported", Truncated(k))
+            }
             Self::Curve(c) => write!(f, "jwk \"crv\" value \"{}\" is not supported", Truncated(c)),
             Self::MultiPrimeRsa => {
                 f.write_str("multi-prime RSA keys (jwk \"oth\") are not supported")

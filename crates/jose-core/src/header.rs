@@ -10,8 +10,8 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
 use crate::alg::{Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm};
@@ -394,7 +394,9 @@ mod tests {
         let h = Header::from_json(text).unwrap();
         assert_eq!(
             h.alg,
-            Some(Algorithm::KeyManagement(KeyManagementAlgorithm::EcdhEsA128Kw))
+            Some(Algorithm::KeyManagement(
+                KeyManagementAlgorithm::EcdhEsA128Kw
+            ))
         );
         let again = Header::from_json(h.to_json().as_bytes()).unwrap();
         assert_eq!(again, h);

@@ -50,8 +50,8 @@ pub use alg::{
     KeyManagementAlgorithm, KeyType,
 };
 pub use backend::{
-    ContentCipher, HashAlgorithm, Hasher, KeyDecryptor, KeyEncryptor, KeyStore, Sealed,
-    SecureRandom, Signer, SigningKey, Verifier, WrappedKey,
+    ContentCipher, DecryptingKey, EncryptingKey, HashAlgorithm, Hasher, KeyDecryptor, KeyEncryptor,
+    KeyStore, Sealed, SecureRandom, Signer, SigningKey, Verifier, VerifyingKey, WrappedKey,
 };
 pub use error::{
     BackendError, Error, InvalidKey, Malformed, MalformedReason, Policy, Result, Unsupported,

@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn debug_hides_the_bytes() {
-        assert_eq!(alloc::format!("{:?}", Secret::from_slice(b"hunter2")), "Secret(***)");
+        assert_eq!(
+            alloc::format!("{:?}", Secret::from_slice(b"hunter2")),
+            "Secret(***)"
+        );
     }
 
     #[test]

@@ -1,0 +1,82 @@
+//! Reading input and keys.
+
+use std::io::Read;
+use std::path::Path;
+
+use jose::core::json;
+use jose::jwk::{Jwk, JwkSet};
+use zeroize::Zeroizing;
+
+use crate::Failure;
+
+/// The most the tool reads from one input, so that a runaway pipe cannot
+/// exhaust memory.
+const MAX_INPUT: u64 = 64 * 1024 * 1024;
+
+/// Reads FILE, or standard input when FILE is absent or `-`.
+pub(crate) fn read_input(file: Option<&Path>) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let mut buf = Zeroizing::new(Vec::new());
+    match file {
+        Some(path) if path != Path::new("-") => {
+            let f = std::fs::File::open(path)
+                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+            f.take(MAX_INPUT + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+        }
+        _ => {
+            std::io::stdin()
+                .lock()
+                .take(MAX_INPUT + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
+        }
+    }
+    if buf.len() as u64 > MAX_INPUT {
+        return Err(Failure::rejected(format!(
+            "input is larger than {MAX_INPUT} bytes"
+        )));
+    }
+    Ok(buf)
+}
+
+/// Reads FILE or standard input as UTF-8 text.
+pub(crate) fn read_text(file: Option<&Path>) -> Result<Zeroizing<String>, Failure> {
+    let bytes = read_input(file)?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| Failure::rejected("input is not valid UTF-8"))?;
+    Ok(Zeroizing::new(text.to_owned()))
+}
+
+/// A JWK or a JWK Set, as read from a file.
+#[derive(Debug)]
+pub(crate) enum Keys {
+    One(Box<Jwk>),
+    Set(JwkSet),
+}
+
+/// Parses JSON that holds a JWK or a JWK Set (told apart by a `keys` member).
+pub(crate) fn parse_keys(bytes: &[u8]) -> Result<Keys, Failure> {
+    let obj = json::parse_object("key file", bytes)?;
+    if obj.contains_key("keys") {
+        Ok(Keys::Set(JwkSet::from_json(bytes)?))
+    } else {
+        Ok(Keys::One(Box::new(Jwk::from_json(bytes)?)))
+    }
+}
+
+/// Parses JSON that must hold one JWK.
+pub(crate) fn parse_jwk(bytes: &[u8]) -> Result<Jwk, Failure> {
+    match parse_keys(bytes)? {
+        Keys::One(jwk) => Ok(*jwk),
+        Keys::Set(_) => Err(Failure::rejected("expected one JWK, got a JWK Set")),
+    }
+}
+
+/// Serializes a value as one line of JSON followed by a newline.
+pub(crate) fn json_line(value: &impl serde::Serialize) -> Result<Vec<u8>, Failure> {
+    let mut out = serde_json::to_vec(value)
+        .map_err(|e| Failure::rejected(format!("cannot serialize the output: {e}")))?;
+    out.push(b'\n');
+    Ok(out)
+}

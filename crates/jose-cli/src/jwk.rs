@@ -1,0 +1,231 @@
+//! `jose jwk ...`: make, convert and inspect JSON Web Keys.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use jose::core::{Algorithm, ContentEncryptionAlgorithm, Curve, HashAlgorithm, KeyType};
+use jose::jwk::{Jwk, KeyFormat, KeySpec, KeyUse};
+use jose::rustcrypto::PROVIDER;
+
+use crate::Failure;
+use crate::io::{Keys, json_line, parse_jwk, parse_keys, read_input, read_text};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum JwkCommand {
+    /// Generate a private key and print it as a JWK.
+    ///
+    /// With --alg, the key type and size follow the algorithm (RSA 2048 bits
+    /// unless --bits; the curve of ES256/384/512/256K; Ed25519 for EdDSA;
+    /// P-256 for ECDH-ES unless --crv; an oct key of the right length for
+    /// HS*, A*KW, A*GCMKW, PBES2 and dir with --enc), and the JWK gets that
+    /// "alg". With --kty (and --crv or --bits) the shape is explicit.
+    Gen(GenArgs),
+    /// Print the public part of a JWK or of every key of a JWK Set.
+    Pub {
+        /// A JWK or JWK Set file (standard input if absent or "-").
+        file: Option<PathBuf>,
+    },
+    /// Print the RFC 7638 thumbprint of a JWK (or its RFC 9278 URI).
+    Thumbprint {
+        /// The hash function.
+        #[arg(long, value_enum, default_value_t = Hash::Sha256)]
+        hash: Hash,
+        /// Print the thumbprint URI (urn:ietf:params:oauth:jwk-thumbprint:...).
+        #[arg(long)]
+        uri: bool,
+        /// A JWK file (standard input if absent or "-").
+        file: Option<PathBuf>,
+    },
+    /// Convert a PEM key (SPKI, PKCS#8, PKCS#1, SEC1) to a JWK.
+    FromPem {
+        /// Set the JWK's "alg" (checked against the key).
+        #[arg(long)]
+        alg: Option<String>,
+        /// Set the JWK's "kid".
+        #[arg(long)]
+        kid: Option<String>,
+        /// A PEM file (standard input if absent or "-").
+        file: Option<PathBuf>,
+    },
+    /// Convert a JWK to PEM: PKCS#8 for a private key, SPKI for a public one.
+    ToPem {
+        /// Write the public key (SPKI) even for a private JWK.
+        #[arg(long)]
+        public: bool,
+        /// A JWK file (standard input if absent or "-").
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GenArgs {
+    /// The algorithm the key is for (any JWS or JWE "alg").
+    #[arg(long, required_unless_present = "kty", conflicts_with = "kty")]
+    alg: Option<String>,
+    /// The key type, for the explicit form: RSA, EC, OKP or oct.
+    #[arg(long)]
+    kty: Option<String>,
+    /// The curve: P-256, P-384, P-521, secp256k1, Ed25519 or X25519.
+    #[arg(long)]
+    crv: Option<String>,
+    /// RSA modulus size in bits (default 2048), or oct key size in bits
+    /// (default 256).
+    #[arg(long)]
+    bits: Option<usize>,
+    /// The content encryption algorithm, to size a "dir" key.
+    #[arg(long)]
+    enc: Option<String>,
+    /// The key ID.
+    #[arg(long)]
+    kid: Option<String>,
+    /// The intended use.
+    #[arg(long = "use", value_enum)]
+    key_use: Option<Use>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum Use {
+    Sig,
+    Enc,
+}
+
+pub(crate) fn run(cmd: JwkCommand) -> Result<Vec<u8>, Failure> {
+    match cmd {
+        JwkCommand::Gen(args) => generate(&args),
+        JwkCommand::Pub { file } => public(read_input(file.as_deref())?.as_slice()),
+        JwkCommand::Thumbprint { hash, uri, file } => {
+            let jwk = parse_jwk(&read_input(file.as_deref())?)?;
+            let hash = match hash {
+                Hash::Sha256 => HashAlgorithm::Sha256,
+                Hash::Sha384 => HashAlgorithm::Sha384,
+                Hash::Sha512 => HashAlgorithm::Sha512,
+            };
+            let mut line = if uri {
+                jwk.thumbprint_uri(PROVIDER.hasher, hash)?
+            } else {
+                jwk.thumbprint_b64(PROVIDER.hasher, hash)?
+            };
+            line.push('\n');
+            Ok(line.into_bytes())
+        }
+        JwkCommand::FromPem { alg, kid, file } => {
+            let pem = read_text(file.as_deref())?;
+            let mut jwk = Jwk::from_pem(&pem, PROVIDER.keys)?;
+            if let Some(alg) = alg {
+                jwk = jwk.with_alg(parse_alg(&alg)?)?;
+            }
+            if let Some(kid) = kid {
+                jwk = jwk.with_kid(kid);
+            }
+            Ok(jwk
+                .to_json()
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain([b'\n'])
+                .collect())
+        }
+        JwkCommand::ToPem { public, file } => {
+            let jwk = parse_jwk(&read_input(file.as_deref())?)?;
+            let format = if public || !jwk.is_private() {
+                KeyFormat::Spki
+            } else {
+                KeyFormat::Pkcs8
+            };
+            Ok(jwk.to_pem(format)?.as_bytes().to_vec())
+        }
+    }
+}
+
+fn parse_alg(text: &str) -> Result<Algorithm, Failure> {
+    text.parse()
+        .map_err(|e: jose::Error| Failure::usage(format!("--alg: {e}")))
+}
+
+fn parse_curve(text: &str) -> Result<Curve, Failure> {
+    text.parse()
+        .map_err(|_| Failure::usage(format!("--crv: unknown curve \"{text}\"")))
+}
+
+fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
+    let crv = args.crv.as_deref().map(parse_curve).transpose()?;
+    let (spec, alg) = if let Some(alg) = &args.alg {
+        let alg = parse_alg(alg)?;
+        let enc = args
+            .enc
+            .as_deref()
+            .map(|e| {
+                e.parse::<ContentEncryptionAlgorithm>()
+                    .map_err(|err| Failure::usage(format!("--enc: {err}")))
+            })
+            .transpose()?;
+        let spec = KeySpec::for_algorithm(alg, enc, args.bits, crv).map_err(jose_usage)?;
+        (spec, Some(alg))
+    } else {
+        let kty = args.kty.as_deref().unwrap_or_default();
+        let kty: KeyType = kty
+            .parse()
+            .map_err(|_| Failure::usage(format!("--kty: unknown key type \"{kty}\"")))?;
+        let spec = match kty {
+            KeyType::Rsa => KeySpec::Rsa {
+                bits: args.bits.unwrap_or(2048),
+            },
+            KeyType::Ec => KeySpec::Curve(crv.unwrap_or(Curve::P256)),
+            KeyType::Okp => KeySpec::Curve(crv.unwrap_or(Curve::Ed25519)),
+            KeyType::Oct => {
+                let bits = args.bits.unwrap_or(256);
+                if !bits.is_multiple_of(8) {
+                    return Err(Failure::usage(
+                        "--bits: oct keys are a whole number of bytes",
+                    ));
+                }
+                KeySpec::Oct { len: bits / 8 }
+            }
+        };
+        if crv.is_some_and(|c| c.key_type() != kty) {
+            return Err(Failure::usage("--crv does not fit --kty"));
+        }
+        (spec, None)
+    };
+    let mut jwk = PROVIDER.keys.generate(spec).map_err(jose_usage)?;
+    if let Some(kid) = &args.kid {
+        jwk = jwk.with_kid(kid.clone());
+    }
+    if let Some(u) = args.key_use {
+        let u = match u {
+            Use::Sig => KeyUse::Signature,
+            Use::Enc => KeyUse::Encryption,
+        };
+        jwk = jwk.with_use(u).map_err(jose_usage)?;
+    }
+    if let Some(alg) = alg {
+        jwk = jwk.with_alg(alg).map_err(jose_usage)?;
+    }
+    let mut out = jwk.to_json().as_bytes().to_vec();
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// In `gen`, every error comes from the flags, not from input.
+fn jose_usage(e: jose::Error) -> Failure {
+    Failure::usage(e.to_string())
+}
+
+fn public(input: &[u8]) -> Result<Vec<u8>, Failure> {
+    match parse_keys(input)? {
+        Keys::One(jwk) => {
+            let public = jwk
+                .to_public()
+                .ok_or_else(|| Failure::rejected("a symmetric (oct) key has no public part"))?;
+            json_line(&public)
+        }
+        Keys::Set(set) => json_line(&set.to_public()),
+    }
+}

@@ -1,0 +1,91 @@
+//! `jose`: JOSE from the command line.
+//!
+//! See `jose --help`, and `shared/CLI.md` for the contract: input from a FILE
+//! argument or standard input, output on standard output, a one-line reason
+//! on standard error, exit 0 on success, 1 when input is rejected, 2 on a
+//! usage error.
+
+#![forbid(unsafe_code)]
+// A std binary: `core` paths buy nothing here.
+#![allow(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
+
+mod io;
+mod jwk;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// JOSE from the command line: JSON Web Keys today; signatures, encryption
+/// and tokens as the toolkit grows.
+#[derive(Debug, Parser)]
+#[command(name = "jose", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Make, convert and inspect JSON Web Keys.
+    #[command(subcommand)]
+    Jwk(jwk::JwkCommand),
+}
+
+/// Why a command failed, and with which exit status.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// The input was rejected: exit status 1.
+    pub(crate) fn rejected(message: impl Into<String>) -> Self {
+        Self {
+            code: 1,
+            message: message.into(),
+        }
+    }
+
+    /// A usage error: exit status 2.
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+/// Errors from the library concern the input (or a key unusable for the
+/// operation): exit status 1. Commands map errors that come from their flags
+/// to [`Failure::usage`] themselves.
+impl From<jose::Error> for Failure {
+    fn from(e: jose::Error) -> Self {
+        Self::rejected(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Jwk(cmd) => jwk::run(cmd),
+    };
+    match result {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&output).and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("jose: cannot write the output: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Err(f) => {
+            eprintln!("jose: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

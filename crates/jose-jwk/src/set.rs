@@ -1,0 +1,223 @@
+//! [`JwkSet`]: a JWK Set (RFC 7517 section 5) and look-ups in it.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::str::FromStr;
+
+use jose_core::json::{self, Object};
+use jose_core::{Algorithm, Error, KeyType, MalformedReason};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::Value;
+
+use crate::jwk::{Jwk, JwkOptions};
+use crate::params::KeyUse;
+
+/// A JWK Set: an ordered list of keys plus any other members.
+///
+/// Keys whose `kty`, `crv` or `alg` this workspace does not support are
+/// skipped when parsing, as RFC 7517 section 5 asks, and counted in
+/// [`JwkSet::skipped`]; a key that is malformed fails the whole set.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JwkSet {
+    keys: Vec<Jwk>,
+    skipped: usize,
+    other: Object,
+}
+
+/// What to look for in a [`JwkSet`]. Every field that is set must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KeyQuery<'a> {
+    /// The key ID.
+    pub kid: Option<&'a str>,
+    /// An algorithm the key must fit (its type, curve and size) and, if the
+    /// key has an `alg` member, equal.
+    pub alg: Option<Algorithm>,
+    /// The intended use. A key without `use` matches any.
+    pub key_use: Option<KeyUse>,
+    /// The key type.
+    pub kty: Option<KeyType>,
+}
+
+impl<'a> KeyQuery<'a> {
+    /// A query that matches every key.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Requires this key ID.
+    #[must_use]
+    pub fn kid(mut self, kid: &'a str) -> Self {
+        self.kid = Some(kid);
+        self
+    }
+
+    /// Requires a key that fits `alg`.
+    #[must_use]
+    pub fn alg(mut self, alg: impl Into<Algorithm>) -> Self {
+        self.alg = Some(alg.into());
+        self
+    }
+
+    /// Requires a key whose `use` is absent or equal to `key_use`.
+    #[must_use]
+    pub fn key_use(mut self, key_use: KeyUse) -> Self {
+        self.key_use = Some(key_use);
+        self
+    }
+
+    /// Requires this key type.
+    #[must_use]
+    pub fn kty(mut self, kty: KeyType) -> Self {
+        self.kty = Some(kty);
+        self
+    }
+
+    /// Whether `jwk` matches.
+    pub fn matches(&self, jwk: &Jwk) -> bool {
+        if self.kid.is_some_and(|kid| jwk.kid() != Some(kid)) {
+            return false;
+        }
+        if self.kty.is_some_and(|kty| jwk.key_type() != kty) {
+            return false;
+        }
+        if let Some(u) = &self.key_use {
+            if jwk.params().key_use.as_ref().is_some_and(|k| k != u) {
+                return false;
+            }
+        }
+        if let Some(alg) = self.alg {
+            if jwk.alg().is_some_and(|a| a != alg) || jwk.check_fits(alg).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+impl JwkSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses a JWK Set with the default [`JwkOptions`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for bad JSON, a missing or ill-typed `keys`
+    /// member, or a malformed key; [`Error::InvalidKey`] for a key of the
+    /// wrong size.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_json_with(bytes, &JwkOptions::default())
+    }
+
+    /// Parses a JWK Set with the given limits.
+    ///
+    /// # Errors
+    ///
+    /// As [`JwkSet::from_json`].
+    pub fn from_json_with(bytes: &[u8], options: &JwkOptions) -> Result<Self, Error> {
+        let mut obj = json::parse_object("jwk set", bytes)?;
+        let Some(keys) = obj.remove("keys") else {
+            return Err(Error::malformed(
+                "jwk set \"keys\"",
+                MalformedReason::Missing,
+            ));
+        };
+        let Value::Array(items) = keys else {
+            return Err(Error::malformed(
+                "jwk set \"keys\"",
+                MalformedReason::WrongType("an array"),
+            ));
+        };
+        let mut set = Self {
+            keys: Vec::with_capacity(items.len()),
+            skipped: 0,
+            other: obj,
+        };
+        for item in items {
+            let Value::Object(key) = item else {
+                return Err(Error::malformed(
+                    "jwk set \"keys\"",
+                    MalformedReason::WrongType("an array of objects"),
+                ));
+            };
+            match Jwk::from_object(key, options) {
+                Ok(jwk) => set.keys.push(jwk),
+                Err(Error::Unsupported(_)) => set.skipped += 1,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(set)
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> &[Jwk] {
+        &self.keys
+    }
+
+    /// How many keys were skipped as unsupported when parsing.
+    pub fn skipped(&self) -> usize {
+        self.skipped
+    }
+
+    /// Adds a key.
+    pub fn push(&mut self, jwk: Jwk) {
+        self.keys.push(jwk);
+    }
+
+    /// The first key with this `kid`.
+    pub fn find_by_kid(&self, kid: &str) -> Option<&Jwk> {
+        self.keys.iter().find(|k| k.kid() == Some(kid))
+    }
+
+    /// Every key that matches `query`, in order.
+    pub fn find<'s>(&'s self, query: &'s KeyQuery<'_>) -> impl Iterator<Item = &'s Jwk> + 's {
+        self.keys.iter().filter(move |k| query.matches(k))
+    }
+
+    /// The set with every key made public; symmetric keys are dropped.
+    pub fn to_public(&self) -> Self {
+        Self {
+            keys: self.keys.iter().filter_map(Jwk::to_public).collect(),
+            skipped: 0,
+            other: self.other.clone(),
+        }
+    }
+
+    /// The JSON text of the set (private members included).
+    pub fn to_json(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(serde_json::to_string(self).unwrap_or_default())
+    }
+}
+
+impl FromIterator<Jwk> for JwkSet {
+    fn from_iter<I: IntoIterator<Item = Jwk>>(iter: I) -> Self {
+        Self {
+            keys: iter.into_iter().collect(),
+            skipped: 0,
+            other: Object::new(),
+        }
+    }
+}
+
+impl FromStr for JwkSet {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Self::from_json(s.as_bytes())
+    }
+}
+
+impl Serialize for JwkSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("keys", &self.keys)?;
+        for (k, v) in &self.other {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}

@@ -1,0 +1,36 @@
+//! # jose
+//!
+//! JOSE for Rust: the crate most users add. It re-exports the workspace's
+//! crates behind feature flags, so one dependency gives the whole toolkit:
+//!
+//! - [`core`]: JWA algorithm identifiers, base64url, headers, backend traits,
+//!   the error type (`jose-core`);
+//! - [`jwk`]: JSON Web Keys and JWK Sets (`jose-jwk`);
+//! - [`rustcrypto`]: the RustCrypto backend (`jose-rustcrypto`, feature
+//!   `rustcrypto`, on by default).
+//!
+//! ```
+//! use jose::core::{HashAlgorithm, JwsAlgorithm};
+//! use jose::jwk::KeySpec;
+//!
+//! let provider = jose::rustcrypto::PROVIDER;
+//! let spec = KeySpec::for_algorithm(JwsAlgorithm::EdDsa.into(), None, None, None)?;
+//! let key = provider.keys.generate(spec)?;
+//! let uri = key.thumbprint_uri(provider.hasher, HashAlgorithm::Sha256)?;
+//! assert!(uri.starts_with("urn:ietf:params:oauth:jwk-thumbprint:sha-256:"));
+//! # Ok::<(), jose::core::Error>(())
+//! ```
+//!
+//! ## Crate features
+//!
+//! - `rustcrypto` (default): the RustCrypto backend.
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+pub use jose_core as core;
+pub use jose_jwk as jwk;
+#[cfg(feature = "rustcrypto")]
+pub use jose_rustcrypto as rustcrypto;
+
+pub use jose_core::{Error, Result};

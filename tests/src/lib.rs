@@ -1,0 +1,82 @@
+//! Helpers for the workspace's integration tests: finding and reading the
+//! RFC test vectors in `shared/vectors/`.
+
+#![forbid(unsafe_code)]
+// A std binary: `core` paths buy nothing here.
+#![allow(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// The folder of the shared test vectors: `JOSE_VECTORS`, or
+/// `shared/vectors` beside the checkout.
+///
+/// # Panics
+///
+/// When the folder is missing: a vector test must fail, never pass by
+/// skipping.
+#[allow(clippy::panic)]
+pub fn vectors_dir() -> PathBuf {
+    let dir = std::env::var_os("JOSE_VECTORS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.join("README.md").is_file(),
+        "test vectors not found at {}; set JOSE_VECTORS",
+        dir.display()
+    );
+    dir
+}
+
+/// Reads one vector file, given relative to the vectors folder, as JSON.
+///
+/// # Panics
+///
+/// When the file is missing or is not JSON, naming the file.
+#[allow(clippy::panic)]
+pub fn vector(path: &str) -> Value {
+    let full = vectors_dir().join(path);
+    let text = std::fs::read_to_string(&full)
+        .unwrap_or_else(|e| panic!("cannot read vector {}: {e}", full.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("vector {path} is not JSON: {e}"))
+}
+
+/// The JSON text of member `key` of `value`, for feeding a parser the exact
+/// object a vector holds.
+///
+/// # Panics
+///
+/// When the member is missing.
+#[allow(clippy::panic)]
+pub fn member_json(value: &Value, key: &str) -> String {
+    let v = value
+        .get(key)
+        .unwrap_or_else(|| panic!("vector has no member \"{key}\""));
+    v.to_string()
+}
+
+/// Every vector file under a folder, sorted, as (relative path, JSON).
+///
+/// # Panics
+///
+/// When the folder cannot be read.
+#[allow(clippy::panic)]
+pub fn vectors_in(folder: &str) -> Vec<(String, Value)> {
+    let dir = vectors_dir().join(folder);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let rel = format!("{folder}/{n}");
+            let v = vector(&rel);
+            (rel, v)
+        })
+        .collect()
+}

@@ -1,0 +1,128 @@
+//! `cargo xtask`: the project's automation, with nothing but cargo.
+//!
+//! - `cargo xtask ci`: everything CI checks, in order, setting up what the
+//!   tests need first.
+//! - `cargo xtask bench`: the criterion benchmarks.
+
+#![forbid(unsafe_code)]
+// A std binary: `core` paths buy nothing here.
+#![allow(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("bench") => bench(args.get(1..).unwrap_or_default()),
+        _ => {
+            eprintln!("usage: cargo xtask ci | bench [ARGS...]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map_or(manifest.clone(), Path::to_path_buf)
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Runs one step, printing its name and duration.
+fn step(name: &str, mut cmd: Command) -> Result<(), String> {
+    eprintln!("==> {name}");
+    let start = Instant::now();
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{name}: cannot start: {e}"))?;
+    eprintln!("<== {name}: {:.1?}", start.elapsed());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{name} failed ({status})"))
+    }
+}
+
+fn ci() -> Result<(), String> {
+    check_vectors()?;
+
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    step("cargo fmt --check", fmt)?;
+
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    step("cargo clippy", clippy)?;
+
+    let mut test = cargo();
+    test.args(["test", "--workspace", "--all-features"]);
+    step("cargo test", test)?;
+
+    let mut nostd = cargo();
+    nostd.args([
+        "check",
+        "-p",
+        "jose-core",
+        "-p",
+        "jose-jwk",
+        "--no-default-features",
+    ]);
+    step("no_std build (jose-core, jose-jwk)", nostd)?;
+
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps", "--all-features"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    step("cargo doc", doc)?;
+
+    eprintln!("xtask ci: all checks passed");
+    Ok(())
+}
+
+/// The test vectors live in `shared/vectors/` beside the checkout; the tests
+/// read them from there (or from `JOSE_VECTORS`). Say clearly when they are
+/// missing rather than letting every vector test fail on its own.
+fn check_vectors() -> Result<(), String> {
+    let dir = env::var_os("JOSE_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/vectors"));
+    if dir.join("README.md").is_file() {
+        Ok(())
+    } else {
+        Err(format!(
+            "test vectors not found at {}: set JOSE_VECTORS to the shared/vectors folder",
+            dir.display()
+        ))
+    }
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut cmd = cargo();
+    cmd.args(["bench", "--workspace"]).args(args);
+    step("cargo bench", cmd)
+}
