@@ -338,6 +338,55 @@ pub trait KeyStore: Send + Sync + Debug {
     ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error>;
 }
 
+/// One verifying key is a key store of one key: it offers itself when it
+/// supports the algorithm and, if the header names a `kid`, has that `kid`.
+impl KeyStore for Arc<dyn VerifyingKey> {
+    fn verifiers(
+        &self,
+        alg: JwsAlgorithm,
+        header: &Header,
+    ) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+        let kid_ok = match (header.kid.as_deref(), self.key_id()) {
+            (Some(wanted), Some(have)) => wanted == have,
+            _ => true,
+        };
+        if !kid_ok || !self.algorithms().contains(&alg) {
+            return Ok(Vec::new());
+        }
+        Ok(alloc::vec![self.verifier(alg)?])
+    }
+
+    fn key_decryptors(
+        &self,
+        _: KeyManagementAlgorithm,
+        _: &Header,
+    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+        Ok(Vec::new())
+    }
+}
+
+/// One decrypting key is a key store of one key.
+impl KeyStore for Arc<dyn DecryptingKey> {
+    fn verifiers(&self, _: JwsAlgorithm, _: &Header) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+        Ok(Vec::new())
+    }
+
+    fn key_decryptors(
+        &self,
+        alg: KeyManagementAlgorithm,
+        header: &Header,
+    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+        let kid_ok = match (header.kid.as_deref(), self.key_id()) {
+            (Some(wanted), Some(have)) => wanted == have,
+            _ => true,
+        };
+        if !kid_ok || !self.algorithms().contains(&alg) {
+            return Ok(Vec::new());
+        }
+        Ok(alloc::vec![self.key_decryptor(alg)?])
+    }
+}
+
 /// A source of cryptographically secure random bytes.
 pub trait SecureRandom: Send + Sync + Debug {
     /// Fills `dest` with random bytes.

@@ -12,7 +12,6 @@ use jose_core::{Curve, Error, KeyType, Secret, Unsupported};
 
 /// The key material of a JWK, by key type.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Key {
     /// `kty: "RSA"` (RFC 7518 section 6.3).
     Rsa(RsaKey),

@@ -1,6 +1,8 @@
 //! [`RustCryptoKeys`]: key generation, checking and building on RustCrypto.
 
-use jose_core::{Curve, Error, KeyType, Secret};
+use alloc::sync::Arc;
+
+use jose_core::{Curve, Error, KeyType, Secret, SigningKey, VerifyingKey};
 use jose_jwk::{Jwk, Key, KeyProvider, KeySpec, OctKey};
 use zeroize::Zeroizing;
 
@@ -90,6 +92,14 @@ impl KeyProvider for RustCryptoKeys {
                 jwk.key_type().name().into(),
             ))),
         }
+    }
+
+    fn signing_key(&self, jwk: &Jwk) -> Result<Arc<dyn SigningKey>, Error> {
+        crate::sign::signing_key(jwk)
+    }
+
+    fn verifying_key(&self, jwk: &Jwk) -> Result<Arc<dyn VerifyingKey>, Error> {
+        crate::sign::verifying_key(jwk)
     }
 
     fn public_from_private(&self, crv: Curve, d: &[u8]) -> Result<Jwk, Error> {

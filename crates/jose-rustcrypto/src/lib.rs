@@ -33,6 +33,7 @@ pub mod convert;
 mod hash;
 mod keys;
 mod random;
+mod sign;
 
 pub use hash::Sha2Hasher;
 pub use keys::{RSA_GENERATE_BITS, RustCryptoKeys};

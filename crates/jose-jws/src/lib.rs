@@ -1,0 +1,110 @@
+//! # jose-jws
+//!
+//! JSON Web Signature (RFC 7515) in all three serializations (compact,
+//! flattened JSON, general JSON with several signatures), with detached
+//! payloads (RFC 7515 appendix F) and unencoded payloads (RFC 7797).
+//!
+//! Verification never lets the message choose the algorithm: a
+//! [`Verification`] is built with an explicit allow-list, keys come from a
+//! [`KeyStore`](jose_core::KeyStore) that checks them against the header's
+//! `alg`, `crit` is enforced, and `none` cannot even be named. The result,
+//! [`Verified`], is the only way to the payload; reading a JWS without
+//! verifying it is in [`danger`].
+//!
+//! ```
+//! use jose_core::{JwsAlgorithm, KeyStore};
+//! use jose_jwk::{JwkSet, JwkSetStore, KeySpec};
+//! use jose_jws::{JwsBuilder, SignatureSpec, Verification};
+//!
+//! let provider = jose_rustcrypto::PROVIDER;
+//! let jwk = provider
+//!     .keys
+//!     .generate(KeySpec::Curve(jose_core::Curve::Ed25519))?
+//!     .with_kid("2026-11");
+//!
+//! // Sign: the signer is bound to one algorithm and carries the kid.
+//! let signer = provider.keys.signing_key(&jwk)?.signer(JwsAlgorithm::EdDsa)?;
+//! let token = JwsBuilder::new(b"payload").compact(signer.as_ref())?;
+//!
+//! // Verify against a published JWK Set, allowing only EdDSA.
+//! let set: JwkSet = jwk.to_public().into_iter().collect();
+//! let store = JwkSetStore::new(&set, provider.keys);
+//! let verified = Verification::new(&[JwsAlgorithm::EdDsa])?.verify(&token, &store)?;
+//! assert_eq!(verified.payload, b"payload");
+//! assert_eq!(verified.protected.kid.as_deref(), Some("2026-11"));
+//! # Ok::<(), jose_core::Error>(())
+//! ```
+//!
+//! ## Crate features
+//!
+//! - `std` (default): `std` integration in dependencies. The crate itself is
+//!   `no_std` with `alloc`.
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod danger;
+mod parse;
+mod sign;
+mod verify;
+
+pub use sign::{JwsBuilder, SignatureSpec};
+pub use verify::{Verification, Verified};
+
+use jose_core::{Error, MalformedReason};
+
+/// Size limits applied before any parsing work, so that hostile input is
+/// refused early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest serialized JWS accepted, in bytes. Default 1 MiB.
+    pub max_input: usize,
+    /// The largest base64url protected header accepted, in bytes. Default
+    /// 16 KiB (room for an `x5c` chain).
+    pub max_header: usize,
+    /// The most signatures of a general JSON JWS. Default 16.
+    pub max_signatures: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_input: 1024 * 1024,
+            max_header: 16 * 1024,
+            max_signatures: 16,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets the largest serialized JWS accepted.
+    #[must_use]
+    pub fn max_input(mut self, bytes: usize) -> Self {
+        self.max_input = bytes;
+        self
+    }
+
+    /// Sets the largest protected header accepted.
+    #[must_use]
+    pub fn max_header(mut self, bytes: usize) -> Self {
+        self.max_header = bytes;
+        self
+    }
+
+    fn check_input(&self, len: usize) -> Result<(), Error> {
+        if len > self.max_input {
+            return Err(Error::malformed(
+                "JWS",
+                MalformedReason::TooLarge {
+                    limit: self.max_input,
+                },
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Producing JWS in the three serializations.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use jose_core::json::Object;
+use jose_core::{Algorithm, Error, Header, Signer, b64};
+use serde_json::Value;
+
+/// One signature to produce: a signer (bound to its algorithm and key ID)
+/// and the headers to put beside it.
+#[derive(Debug)]
+pub struct SignatureSpec<'a> {
+    signer: &'a dyn Signer,
+    protected: Header,
+    unprotected: Option<Header>,
+}
+
+impl<'a> SignatureSpec<'a> {
+    /// A signature by `signer`. Its `alg` (and `kid`, if the key has one and
+    /// no header names another) go into the protected header.
+    pub fn new(signer: &'a dyn Signer) -> Self {
+        Self {
+            signer,
+            protected: Header::new(),
+            unprotected: None,
+        }
+    }
+
+    /// Members for the protected header (`typ`, `cty`, extensions, ...).
+    #[must_use]
+    pub fn protected(mut self, header: Header) -> Self {
+        self.protected = header;
+        self
+    }
+
+    /// Members for the unprotected header (JSON serializations only).
+    #[must_use]
+    pub fn unprotected(mut self, header: Header) -> Self {
+        self.unprotected = Some(header);
+        self
+    }
+}
+
+/// Builds a JWS over one payload.
+///
+/// ```
+/// use jose_jws::{JwsBuilder, Verification};
+/// use jose_core::JwsAlgorithm;
+/// use jose_jwk::{Jwk, KeySpec};
+///
+/// let provider = jose_rustcrypto::PROVIDER;
+/// let jwk = provider.keys.generate(KeySpec::Oct { len: 32 })?;
+/// let signer = provider.keys.signing_key(&jwk)?.signer(JwsAlgorithm::Hs256)?;
+/// let token = JwsBuilder::new(b"hello").compact(signer.as_ref())?;
+///
+/// let key = provider.keys.verifying_key(&jwk)?;
+/// let verified = Verification::new(&[JwsAlgorithm::Hs256])?.verify(&token, &key)?;
+/// assert_eq!(verified.payload, b"hello");
+/// # Ok::<(), jose_core::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct JwsBuilder<'p> {
+    payload: &'p [u8],
+    detached: bool,
+    encoded: bool,
+}
+
+impl<'p> JwsBuilder<'p> {
+    /// A JWS over `payload`, attached and base64url-encoded.
+    pub fn new(payload: &'p [u8]) -> Self {
+        Self {
+            payload,
+            detached: false,
+            encoded: true,
+        }
+    }
+
+    /// Leaves the payload out of the output (RFC 7515 appendix F).
+    #[must_use]
+    pub fn detached(mut self) -> Self {
+        self.detached = true;
+        self
+    }
+
+    /// Signs the payload as is, without base64url (RFC 7797): adds
+    /// `"b64": false` and lists it in `crit`.
+    #[must_use]
+    pub fn unencoded(mut self) -> Self {
+        self.encoded = false;
+        self
+    }
+
+    /// The compact serialization with one signer and no extra header members.
+    ///
+    /// # Errors
+    ///
+    /// As [`JwsBuilder::compact_with`].
+    pub fn compact(&self, signer: &dyn Signer) -> Result<String, Error> {
+        self.compact_with(SignatureSpec::new(signer))
+    }
+
+    /// The compact serialization (RFC 7515 section 7.1).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApiMisuse`] for an unprotected header (compact has none), a
+    /// header `alg` that differs from the signer's, or an attached unencoded
+    /// payload that contains `.` or is not UTF-8; errors of the signer.
+    pub fn compact_with(&self, spec: SignatureSpec<'_>) -> Result<String, Error> {
+        if spec.unprotected.is_some() {
+            return Err(Error::ApiMisuse(
+                "the compact serialization has no unprotected header",
+            ));
+        }
+        let payload = self.payload_text(true)?;
+        let (protected_b64, signature) = self.sign_one(&spec)?;
+        let mut out = String::with_capacity(
+            protected_b64.len() + payload.len() + signature.len() * 4 / 3 + 4,
+        );
+        out.push_str(&protected_b64);
+        out.push('.');
+        if !self.detached {
+            out.push_str(&payload);
+        }
+        out.push('.');
+        b64::encode_into(&signature, &mut out);
+        Ok(out)
+    }
+
+    /// The flattened JSON serialization (RFC 7515 section 7.2.2).
+    ///
+    /// # Errors
+    ///
+    /// As [`JwsBuilder::general`].
+    pub fn flattened(&self, spec: SignatureSpec<'_>) -> Result<String, Error> {
+        let mut obj = self.signature_object(&spec)?;
+        self.add_payload(&mut obj)?;
+        Ok(Value::Object(obj).to_string())
+    }
+
+    /// The general JSON serialization (RFC 7515 section 7.2.1) with one
+    /// signature per spec.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApiMisuse`] for no signature, headers that share a member, a
+    /// header `alg` that differs from its signer's, or an unencoded payload
+    /// that is not UTF-8; errors of the signers.
+    pub fn general(&self, specs: &[SignatureSpec<'_>]) -> Result<String, Error> {
+        if specs.is_empty() {
+            return Err(Error::ApiMisuse("a JWS needs at least one signature"));
+        }
+        let signatures = specs
+            .iter()
+            .map(|s| self.signature_object(s).map(Value::Object))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut obj = Object::new();
+        obj.insert("signatures".into(), Value::Array(signatures));
+        self.add_payload(&mut obj)?;
+        Ok(Value::Object(obj).to_string())
+    }
+
+    fn add_payload(&self, obj: &mut Object) -> Result<(), Error> {
+        if !self.detached {
+            obj.insert("payload".into(), Value::String(self.payload_text(false)?));
+        }
+        Ok(())
+    }
+
+    /// The payload as it appears in the output.
+    fn payload_text(&self, compact: bool) -> Result<String, Error> {
+        if self.encoded {
+            return Ok(b64::encode(self.payload));
+        }
+        let text = core::str::from_utf8(self.payload)
+            .map_err(|_| Error::ApiMisuse("an unencoded payload must be UTF-8 here"))?;
+        if compact && !self.detached && text.contains('.') {
+            return Err(Error::ApiMisuse(
+                "an attached unencoded payload of a compact JWS must not contain '.' (RFC 7797 section 5.2)",
+            ));
+        }
+        Ok(text.to_string())
+    }
+
+    fn signature_object(&self, spec: &SignatureSpec<'_>) -> Result<Object, Error> {
+        let (protected_b64, signature) = self.sign_one(spec)?;
+        let mut obj = Object::new();
+        obj.insert("protected".into(), Value::String(protected_b64));
+        if let Some(u) = &spec.unprotected {
+            let value = serde_json::to_value(u)
+                .map_err(|_| Error::ApiMisuse("the unprotected header cannot be serialized"))?;
+            obj.insert("header".into(), value);
+        }
+        obj.insert("signature".into(), Value::String(b64::encode(&signature)));
+        Ok(obj)
+    }
+
+    /// Completes the protected header, and signs.
+    fn sign_one(&self, spec: &SignatureSpec<'_>) -> Result<(String, Vec<u8>), Error> {
+        let alg = spec.signer.algorithm();
+        let mut protected = spec.protected.clone();
+        match protected.alg {
+            Some(Algorithm::Signature(a)) if a == alg => {}
+            None => protected.alg = Some(Algorithm::Signature(alg)),
+            Some(_) => return Err(Error::ApiMisuse("the header alg differs from the signer's")),
+        }
+        let unprotected = spec.unprotected.as_ref();
+        if protected.kid.is_none() && unprotected.is_none_or(|u| u.kid.is_none()) {
+            protected.kid = spec.signer.key_id().map(String::from);
+        }
+        if !self.encoded {
+            protected.b64 = Some(false);
+            let crit = protected.crit.get_or_insert_with(Vec::new);
+            if !crit.iter().any(|c| c == "b64") {
+                crit.push("b64".into());
+            }
+        }
+        if let Some(u) = unprotected {
+            if u.crit.is_some() || u.b64.is_some() {
+                return Err(Error::ApiMisuse(
+                    "\"crit\" and \"b64\" must be in the protected header",
+                ));
+            }
+            let json = serde_json::to_value(u)
+                .map_err(|_| Error::ApiMisuse("the unprotected header cannot be serialized"))?;
+            if let Value::Object(members) = json {
+                if members.keys().any(|k| protected.contains(k)) {
+                    return Err(Error::ApiMisuse(
+                        "protected and unprotected headers must not share a member",
+                    ));
+                }
+            }
+        }
+        let protected_b64 = b64::encode(protected.to_json().as_bytes());
+        let payload = if self.encoded {
+            b64::encode(self.payload).into_bytes()
+        } else {
+            self.payload.to_vec()
+        };
+        let mut input = Vec::with_capacity(protected_b64.len() + 1 + payload.len());
+        input.extend_from_slice(protected_b64.as_bytes());
+        input.push(b'.');
+        input.extend_from_slice(&payload);
+        let signature = spec.signer.sign(&input)?;
+        Ok((protected_b64, signature))
+    }
+}

@@ -1,0 +1,281 @@
+//! Verification: the caller's allow-list, `crit`, `b64`, and keys from a
+//! [`KeyStore`].
+
+use alloc::borrow::Cow;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use jose_core::header::{self, Header};
+use jose_core::json::{self, Object};
+use jose_core::{Algorithm, Error, JwsAlgorithm, KeyStore, MalformedReason, Policy, b64};
+
+use crate::Limits;
+use crate::parse::{self, RawJws, RawSignature};
+
+/// How to verify: which algorithms are allowed, which `crit` extensions are
+/// understood, and the size limits. Built once, reused for every message.
+///
+/// There is no `Default`: the allow-list is required (RFC 8725 section 3.1),
+/// and `none` cannot be in it because [`JwsAlgorithm`] has no `none`.
+#[derive(Clone, Debug)]
+pub struct Verification {
+    allowed: Vec<JwsAlgorithm>,
+    understood: Vec<String>,
+    limits: Limits,
+}
+
+/// A verified JWS: the protected header that the signature covers, the
+/// unprotected header (JSON serializations only), and the payload.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Verified {
+    /// The integrity-protected header.
+    pub protected: Header,
+    /// The unprotected header of the verified signature, if any. Its members
+    /// are not covered by the signature.
+    pub unprotected: Option<Header>,
+    /// The payload.
+    pub payload: Vec<u8>,
+    /// The index of the signature that verified (0 for compact and flattened).
+    pub signature_index: usize,
+    /// The algorithm of the verified signature.
+    pub alg: JwsAlgorithm,
+}
+
+impl Verification {
+    /// Verification that accepts only the algorithms in `allowed`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApiMisuse`] when `allowed` is empty.
+    pub fn new(allowed: &[JwsAlgorithm]) -> Result<Self, Error> {
+        if allowed.is_empty() {
+            return Err(Error::ApiMisuse("the algorithm allow-list is empty"));
+        }
+        Ok(Self {
+            allowed: allowed.to_vec(),
+            understood: Vec::new(),
+            limits: Limits::default(),
+        })
+    }
+
+    /// Declares a `crit` extension parameter the caller understands and
+    /// checks itself. `b64` (RFC 7797) is always understood.
+    #[must_use]
+    pub fn understand(mut self, name: impl Into<String>) -> Self {
+        self.understood.push(name.into());
+        self
+    }
+
+    /// Replaces the size limits.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The allowed algorithms.
+    pub fn allowed(&self) -> &[JwsAlgorithm] {
+        &self.allowed
+    }
+
+    /// Verifies a JWS in any serialization (told apart by a leading `{`)
+    /// with an attached payload.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for input that is not a JWS;
+    /// [`Error::Policy`] for an algorithm outside the allow-list, an unknown
+    /// `crit`, a misplaced `b64`, or no key that fits; [`Error::BadSignature`]
+    /// when no signature verifies.
+    pub fn verify(&self, input: &str, keys: &dyn KeyStore) -> Result<Verified, Error> {
+        let raw = self.parse(input)?;
+        self.check(raw, None, keys)
+    }
+
+    /// Verifies a JWS whose payload is detached (RFC 7515 appendix F):
+    /// compact with an empty middle part, or JSON without `payload`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Verification::verify`]; also [`Error::Malformed`] when the JWS
+    /// carries a payload after all.
+    pub fn verify_detached(
+        &self,
+        input: &str,
+        payload: &[u8],
+        keys: &dyn KeyStore,
+    ) -> Result<Verified, Error> {
+        let raw = self.parse(input)?;
+        if raw.payload.is_some() {
+            return Err(Error::malformed("payload", MalformedReason::Unexpected));
+        }
+        self.check(raw, Some(payload), keys)
+    }
+
+    fn parse<'a>(&self, input: &'a str) -> Result<RawJws<'a>, Error> {
+        if input.trim_start().starts_with('{') {
+            parse::json(input, &self.limits)
+        } else {
+            parse::compact(input, &self.limits)
+        }
+    }
+
+    fn check(
+        &self,
+        raw: RawJws<'_>,
+        detached: Option<&[u8]>,
+        keys: &dyn KeyStore,
+    ) -> Result<Verified, Error> {
+        let mut first_error = None;
+        let mut b64_seen = Vec::new();
+        for (index, sig) in raw.signatures.iter().enumerate() {
+            match self.check_one(&raw, sig, index, detached, keys, &mut b64_seen) {
+                Ok(v) => return Ok(v),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error.unwrap_or(Error::BadSignature))
+    }
+
+    fn check_one(
+        &self,
+        raw: &RawJws<'_>,
+        sig: &RawSignature<'_>,
+        index: usize,
+        detached: Option<&[u8]>,
+        keys: &dyn KeyStore,
+        b64_seen: &mut Vec<bool>,
+    ) -> Result<Verified, Error> {
+        let (protected, protected_obj) = decode_protected(&sig.protected_b64, &self.limits)?;
+        let empty = Object::new();
+        let unprotected_obj = sig.unprotected.as_ref().unwrap_or(&empty);
+        let joint =
+            Header::from_object(header::join_disjoint(&[&protected_obj, unprotected_obj])?)?;
+
+        // The algorithm: from the header, but only if the caller allows it.
+        let alg = match joint.alg {
+            Some(Algorithm::Signature(a)) => a,
+            Some(Algorithm::KeyManagement(a)) => {
+                return Err(Error::Policy(Policy::AlgorithmNotAllowed(
+                    a.name().to_string(),
+                )));
+            }
+            None => return Err(Error::malformed("header \"alg\"", MalformedReason::Missing)),
+        };
+        if !self.allowed.contains(&alg) {
+            return Err(Error::Policy(Policy::AlgorithmNotAllowed(
+                alg.name().to_string(),
+            )));
+        }
+
+        // crit (RFC 7515 section 4.1.11) and b64 (RFC 7797 section 6).
+        if unprotected_obj.contains_key("crit") {
+            return Err(Error::Policy(Policy::NotProtected("crit".into())));
+        }
+        if let Some(crit) = &protected.crit {
+            for name in crit {
+                let understood = name == "b64" || self.understood.iter().any(|u| u == name);
+                if !understood || !protected_obj.contains_key(name.as_str()) {
+                    return Err(Error::Policy(Policy::UnknownCritical(name.clone())));
+                }
+            }
+        }
+        if unprotected_obj.contains_key("b64") {
+            return Err(Error::Policy(Policy::NotProtected("b64".into())));
+        }
+        let encoded = match protected.b64 {
+            None => true,
+            Some(b) => {
+                let listed = protected
+                    .crit
+                    .as_ref()
+                    .is_some_and(|c| c.iter().any(|n| n == "b64"));
+                if !listed {
+                    return Err(Error::Policy(Policy::UnknownCritical("b64".into())));
+                }
+                b
+            }
+        };
+        // Every signature of one JWS must agree on b64 (RFC 7797 section 3).
+        if b64_seen.first().is_some_and(|first| *first != encoded) {
+            return Err(Error::malformed(
+                "header \"b64\"",
+                MalformedReason::Invalid("differs between signatures"),
+            ));
+        }
+        b64_seen.push(encoded);
+
+        // The signing input and the payload.
+        let (payload_part, payload): (Cow<'_, [u8]>, Vec<u8>) = match (&raw.payload, detached) {
+            (Some(p), None) if encoded => (Cow::Borrowed(p.as_bytes()), b64::decode("payload", p)?),
+            (Some(p), None) => (Cow::Borrowed(p.as_bytes()), p.as_bytes().to_vec()),
+            (None, Some(d)) if encoded => (Cow::Owned(b64::encode(d).into_bytes()), d.to_vec()),
+            (None, Some(d)) => (Cow::Borrowed(d), d.to_vec()),
+            (None, None) => {
+                return Err(Error::malformed(
+                    "payload",
+                    MalformedReason::Invalid("is detached: verify it with the detached payload"),
+                ));
+            }
+            (Some(_), Some(_)) => {
+                return Err(Error::malformed("payload", MalformedReason::Unexpected));
+            }
+        };
+        let mut signing_input =
+            Vec::with_capacity(sig.protected_b64.len() + 1 + payload_part.len());
+        signing_input.extend_from_slice(sig.protected_b64.as_bytes());
+        signing_input.push(b'.');
+        signing_input.extend_from_slice(&payload_part);
+        let signature = b64::decode("signature", &sig.signature_b64)?;
+
+        let candidates = keys.verifiers(alg, &joint)?;
+        if candidates.is_empty() {
+            return Err(Error::Policy(Policy::NoMatchingKey));
+        }
+        for verifier in &candidates {
+            if verifier.algorithm() != alg {
+                continue;
+            }
+            match verifier.verify(&signing_input, &signature) {
+                Ok(()) => {
+                    let unprotected = match &sig.unprotected {
+                        Some(u) => Some(Header::from_object(u.clone())?),
+                        None => None,
+                    };
+                    return Ok(Verified {
+                        protected,
+                        unprotected,
+                        payload,
+                        signature_index: index,
+                        alg,
+                    });
+                }
+                Err(Error::BadSignature) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::BadSignature)
+    }
+}
+
+/// Decodes and parses a protected header, strictly.
+pub(crate) fn decode_protected(text: &str, limits: &Limits) -> Result<(Header, Object), Error> {
+    if text.is_empty() {
+        return Ok((Header::new(), Object::new()));
+    }
+    if text.len() > limits.max_header {
+        return Err(Error::malformed(
+            "protected header",
+            MalformedReason::TooLarge {
+                limit: limits.max_header,
+            },
+        ));
+    }
+    let bytes = b64::decode("protected header", text)?;
+    let obj = json::parse_object("protected header", &bytes)?;
+    let header = Header::from_object(obj.clone())?;
+    Ok((header, obj))
+}
