@@ -80,3 +80,59 @@ pub fn vectors_in(folder: &str) -> Vec<(String, Value)> {
         })
         .collect()
 }
+
+/// The folder of the npm interop peer.
+pub fn interop_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop")
+}
+
+/// Sends a batch of requests to the npm peer (`tests/interop/peer.mjs`, the
+/// `jose` package) and returns its answers, one per request.
+///
+/// # Panics
+///
+/// When Node.js or the installed package is missing (run `npm ci` in
+/// `tests/interop`, as `cargo xtask ci` does), or the peer fails.
+#[allow(clippy::panic)]
+pub fn peer(requests: &Value) -> Vec<Value> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let dir = interop_dir();
+    assert!(
+        dir.join("node_modules/jose/package.json").is_file(),
+        "the npm peer is not installed: run `npm ci` in {} (cargo xtask ci does)",
+        dir.display()
+    );
+    let mut child = Command::new("node")
+        .arg("peer.mjs")
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start node: {e}"));
+    let input = requests.to_string();
+    child
+        .stdin
+        .take()
+        .unwrap_or_else(|| panic!("no stdin"))
+        .write_all(input.as_bytes())
+        .unwrap_or_else(|e| panic!("cannot write to the peer: {e}"));
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("peer failed: {e}"));
+    assert!(
+        out.status.success(),
+        "peer exited with {}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match serde_json::from_slice(&out.stdout) {
+        Ok(Value::Array(items)) => items,
+        _ => panic!(
+            "peer output is not a JSON array: {}",
+            String::from_utf8_lossy(&out.stdout)
+        ),
+    }
+}

@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask ci`: everything CI checks, in order, setting up what the
 //!   tests need first.
+//! - `cargo xtask demo`: the main job from the shell, with keys it makes.
 //! - `cargo xtask bench`: the criterion benchmarks.
 
 #![forbid(unsafe_code)]
@@ -17,9 +18,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("demo") => demo(),
         Some("bench") => bench(args.get(1..).unwrap_or_default()),
         _ => {
-            eprintln!("usage: cargo xtask ci | bench [ARGS...]");
+            eprintln!("usage: cargo xtask ci | demo | bench [ARGS...]");
             return ExitCode::from(2);
         }
     };
@@ -63,6 +65,7 @@ fn step(name: &str, mut cmd: Command) -> Result<(), String> {
 
 fn ci() -> Result<(), String> {
     check_vectors()?;
+    setup_interop_peer()?;
 
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--check"]);
@@ -119,6 +122,61 @@ fn check_vectors() -> Result<(), String> {
             dir.display()
         ))
     }
+}
+
+/// Installs the npm interop peer (`tests/interop`, the `jose` package) from
+/// its committed lock file.
+fn setup_interop_peer() -> Result<(), String> {
+    let dir = root().join("tests/interop");
+    let mut npm = Command::new("npm");
+    npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir);
+    step("npm ci (interop peer)", npm).map_err(|e| {
+        format!("{e}: the interop tests need Node.js and npm (Debian package: nodejs)")
+    })
+}
+
+/// The main job, from the shell: make keys, sign, verify, and show that a
+/// tampered token is refused. Each command is printed before it runs.
+fn demo() -> Result<(), String> {
+    let mut build = cargo();
+    build.args(["build", "--quiet", "-p", "jose-cli"]);
+    step("build the jose CLI", build)?;
+    let target = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    let jose = target.join("debug").join("jose");
+    let dir = env::temp_dir().join(format!("jose-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let script = format!(
+        r#"set -e
+cd '{dir}'
+run() {{ printf '\n$ %s\n' "$*" | sed "s|{jose}|jose|g"; "$@"; }}
+to() {{ out=$1; shift; printf '\n$ %s > %s\n' "$*" "$out" | sed "s|{jose}|jose|g"; "$@" > "$out"; }}
+printf '# Make a signing key (ES256), publish its public half and thumbprint:\n'
+to signer.jwk {jose} jwk gen --alg ES256 --kid demo-key
+to signer.pub.jwk {jose} jwk pub signer.jwk
+run cat signer.pub.jwk
+run {jose} jwk thumbprint --uri signer.pub.jwk
+printf '\n# Sign a message and verify it with the public key:\n'
+printf 'hello, JOSE' > message.txt
+to message.jws {jose} jws sign --key signer.jwk message.txt
+run cat message.jws
+run {jose} jws verify --key signer.pub.jwk message.jws
+echo
+printf '\n# A tampered token is refused (exit status 1):\n'
+sed 's/\.\([A-Za-z0-9_-]\)/.X/' message.jws > tampered.jws
+run cat tampered.jws
+if {jose} jws verify --key signer.pub.jwk tampered.jws; then exit 1; else echo "(exit status $?)"; fi
+"#,
+        dir = dir.display(),
+        jose = jose.display(),
+    );
+    let mut sh = Command::new("bash");
+    sh.args(["-c", &script]);
+    let result = step("demo", sh);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 fn bench(args: &[String]) -> Result<(), String> {

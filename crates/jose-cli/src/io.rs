@@ -80,3 +80,77 @@ pub(crate) fn json_line(value: &impl serde::Serialize) -> Result<Vec<u8>, Failur
     out.push(b'\n');
     Ok(out)
 }
+
+/// Reads a token: FILE or standard input as UTF-8, without one trailing
+/// newline (as `echo` and editors leave it).
+pub(crate) fn read_token(file: Option<&Path>) -> Result<String, Failure> {
+    let text = read_text(file)?;
+    let token = text
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .unwrap_or(&text);
+    Ok(token.to_owned())
+}
+
+/// Reads a key file (JWK or JWK Set); an unreadable file is a usage error.
+pub(crate) fn read_key_file(path: &Path) -> Result<Keys, Failure> {
+    let bytes = Zeroizing::new(
+        std::fs::read(path)
+            .map_err(|e| Failure::usage(format!("cannot read key {}: {e}", path.display())))?,
+    );
+    parse_keys(&bytes)
+        .map_err(|f| Failure::rejected(format!("key {}: {}", path.display(), f.message)))
+}
+
+/// Every key of every `--key` file, as one JWK Set of candidates.
+pub(crate) fn candidate_keys(paths: &[std::path::PathBuf]) -> Result<JwkSet, Failure> {
+    let mut set = JwkSet::new();
+    for path in paths {
+        match read_key_file(path)? {
+            Keys::One(jwk) => set.push(*jwk),
+            Keys::Set(s) => s.keys().iter().cloned().for_each(|k| set.push(k)),
+        }
+    }
+    Ok(set)
+}
+
+/// One signing key per `--key` file (a JWK, or a JWK Set of exactly one).
+pub(crate) fn signing_keys(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<(Jwk, std::sync::Arc<dyn jose::core::SigningKey>)>, Failure> {
+    paths
+        .iter()
+        .map(|path| {
+            let jwk = match read_key_file(path)? {
+                Keys::One(jwk) => *jwk,
+                Keys::Set(s) if s.keys().len() == 1 => {
+                    s.keys().iter().cloned().next().ok_or_else(|| {
+                        Failure::rejected(format!("key {}: empty JWK Set", path.display()))
+                    })?
+                }
+                Keys::Set(_) => {
+                    return Err(Failure::usage(format!(
+                        "key {}: a JWK Set for signing must hold exactly one key",
+                        path.display()
+                    )));
+                }
+            };
+            let key = jose::rustcrypto::PROVIDER
+                .keys
+                .signing_key(&jwk)
+                .map_err(|e| Failure::rejected(format!("key {}: {e}", path.display())))?;
+            Ok((jwk, key))
+        })
+        .collect()
+}
+
+/// Parses a comma-separated algorithm list.
+pub(crate) fn parse_alg_list(list: &str) -> Result<Vec<jose::core::Algorithm>, Failure> {
+    list.split(',')
+        .map(|a| {
+            a.trim()
+                .parse()
+                .map_err(|e: jose::Error| Failure::usage(format!("--alg: {e}")))
+        })
+        .collect()
+}

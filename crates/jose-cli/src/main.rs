@@ -11,14 +11,15 @@
 
 mod io;
 mod jwk;
+mod jws;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// JOSE from the command line: JSON Web Keys today; signatures, encryption
-/// and tokens as the toolkit grows.
+/// JOSE from the command line: JSON Web Keys and Signatures today;
+/// encryption and tokens as the toolkit grows.
 #[derive(Debug, Parser)]
 #[command(name = "jose", version, about, propagate_version = true)]
 struct Cli {
@@ -31,13 +32,16 @@ enum Command {
     /// Make, convert and inspect JSON Web Keys.
     #[command(subcommand)]
     Jwk(jwk::JwkCommand),
+    /// Sign and verify JSON Web Signatures.
+    #[command(subcommand)]
+    Jws(jws::JwsCommand),
 }
 
 /// Why a command failed, and with which exit status.
 #[derive(Debug)]
 pub(crate) struct Failure {
     code: u8,
-    message: String,
+    pub(crate) message: String,
 }
 
 impl Failure {
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Jwk(cmd) => jwk::run(cmd),
+        Command::Jws(cmd) => jws::run(cmd),
     };
     match result {
         Ok(output) => {

@@ -6,6 +6,7 @@
 //! - [`core`]: JWA algorithm identifiers, base64url, headers, backend traits,
 //!   the error type (`jose-core`);
 //! - [`jwk`]: JSON Web Keys and JWK Sets (`jose-jwk`);
+//! - [`jws`]: JSON Web Signature (`jose-jws`, feature `jws`, on by default);
 //! - [`rustcrypto`]: the RustCrypto backend (`jose-rustcrypto`, feature
 //!   `rustcrypto`, on by default).
 //!
@@ -23,6 +24,7 @@
 //!
 //! ## Crate features
 //!
+//! - `jws` (default): JSON Web Signature.
 //! - `rustcrypto` (default): the RustCrypto backend.
 
 #![no_std]
@@ -30,7 +32,14 @@
 
 pub use jose_core as core;
 pub use jose_jwk as jwk;
+#[cfg(feature = "jws")]
+pub use jose_jws as jws;
 #[cfg(feature = "rustcrypto")]
 pub use jose_rustcrypto as rustcrypto;
 
 pub use jose_core::{Error, Result};
+
+/// The workspace README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,197 @@
+//! `jose jws ...`: sign and verify JSON Web Signatures.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Subcommand;
+use jose::core::{Algorithm, Header, JwsAlgorithm, SigningKey};
+use jose::jwk::{JwkSetStore, KeyProvider};
+use jose::jws::{JwsBuilder, SignatureSpec, Verification};
+use jose::rustcrypto::PROVIDER;
+
+use crate::Failure;
+use crate::io::{candidate_keys, parse_alg_list, read_input, read_token, signing_keys};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum JwsCommand {
+    /// Sign a payload (FILE or standard input) and print the JWS.
+    ///
+    /// Compact by default; --json makes the general JSON serialization with
+    /// one signature per --key, --flattened the flattened one (one key).
+    Sign {
+        /// A private JWK file (or a JWK Set of one key). Repeat for several
+        /// signatures with --json.
+        #[arg(long, required = true)]
+        key: Vec<PathBuf>,
+        /// The algorithm; default: the key's "alg" member.
+        #[arg(long)]
+        alg: Option<String>,
+        /// Extra protected header members, as a JSON object.
+        #[arg(long)]
+        header: Option<String>,
+        /// The general JSON serialization.
+        #[arg(long, conflicts_with = "flattened")]
+        json: bool,
+        /// The flattened JSON serialization.
+        #[arg(long)]
+        flattened: bool,
+        /// Leave the payload out (RFC 7515 appendix F).
+        #[arg(long)]
+        detached: bool,
+        /// Sign the payload unencoded (RFC 7797: "b64": false, in "crit").
+        #[arg(long)]
+        unencoded: bool,
+        /// The payload file (standard input if absent or "-").
+        file: Option<PathBuf>,
+    },
+    /// Verify a JWS in any serialization and print its payload.
+    Verify {
+        /// A JWK or JWK Set file with candidate keys. Repeatable.
+        #[arg(long, required = true)]
+        key: Vec<PathBuf>,
+        /// The allowed algorithms, comma-separated. Required unless every
+        /// candidate key has an "alg" member.
+        #[arg(long)]
+        alg: Option<String>,
+        /// The detached payload.
+        #[arg(long)]
+        payload: Option<PathBuf>,
+        /// The JWS file (standard input if absent or "-").
+        file: Option<PathBuf>,
+    },
+}
+
+pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
+    match cmd {
+        JwsCommand::Sign {
+            key,
+            alg,
+            header,
+            json,
+            flattened,
+            detached,
+            unencoded,
+            file,
+        } => {
+            let alg = alg.as_deref().map(parse_jws_alg).transpose()?;
+            let keys = signing_keys(&key)?;
+            if !json && keys.len() != 1 {
+                return Err(Failure::usage(
+                    "give exactly one --key, or use --json for several",
+                ));
+            }
+            let header = match header {
+                Some(text) => Header::from_json(text.as_bytes())
+                    .map_err(|e| Failure::usage(format!("--header: {e}")))?,
+                None => Header::new(),
+            };
+            let signers = keys
+                .iter()
+                .map(|(jwk, key)| bind(jwk.alg(), key, alg))
+                .collect::<Result<Vec<_>, _>>()?;
+            let payload = read_input(file.as_deref())?;
+            let mut builder = JwsBuilder::new(&payload);
+            if detached {
+                builder = builder.detached();
+            }
+            if unencoded {
+                builder = builder.unencoded();
+            }
+            let specs: Vec<SignatureSpec<'_>> = signers
+                .iter()
+                .map(|s| SignatureSpec::new(s.as_ref()).protected(header.clone()))
+                .collect();
+            let mut out = if json {
+                builder.general(&specs)?
+            } else {
+                let spec = specs
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| Failure::usage("no --key given"))?;
+                if flattened {
+                    builder.flattened(spec)?
+                } else {
+                    builder.compact_with(spec)?
+                }
+            };
+            out.push('\n');
+            Ok(out.into_bytes())
+        }
+        JwsCommand::Verify {
+            key,
+            alg,
+            payload,
+            file,
+        } => {
+            let set = candidate_keys(&key)?;
+            let allowed: Vec<JwsAlgorithm> = match alg {
+                Some(list) => parse_alg_list(&list)?
+                    .into_iter()
+                    .map(|a| match a {
+                        Algorithm::Signature(a) => Ok(a),
+                        Algorithm::KeyManagement(a) => {
+                            Err(Failure::usage(format!("--alg: {a} is not a JWS algorithm")))
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+                None => key_algs(&set)?,
+            };
+            let verification =
+                Verification::new(&allowed).map_err(|e| Failure::usage(e.to_string()))?;
+            let store = JwkSetStore::new(&set, PROVIDER.keys as &dyn KeyProvider);
+            let token = read_token(file.as_deref())?;
+            let verified = match payload {
+                Some(p) => {
+                    let detached = read_input(Some(&p))?;
+                    verification.verify_detached(&token, &detached, &store)?
+                }
+                None => verification.verify(&token, &store)?,
+            };
+            Ok(verified.payload)
+        }
+    }
+}
+
+fn parse_jws_alg(text: &str) -> Result<JwsAlgorithm, Failure> {
+    text.parse()
+        .map_err(|e: jose::Error| Failure::usage(format!("--alg: {e}")))
+}
+
+/// Binds a signing key to `--alg`, or to its JWK's `alg`.
+fn bind(
+    jwk_alg: Option<Algorithm>,
+    key: &Arc<dyn SigningKey>,
+    alg: Option<JwsAlgorithm>,
+) -> Result<Box<dyn jose::core::Signer>, Failure> {
+    let alg = match (alg, jwk_alg) {
+        (Some(a), _) => a,
+        (None, Some(Algorithm::Signature(a))) => a,
+        _ => {
+            return Err(Failure::usage(
+                "give --alg, or use keys that have a JWS \"alg\" member",
+            ));
+        }
+    };
+    Ok(key.signer(alg)?)
+}
+
+/// Without --alg, the allow-list is the keys' own `alg` members: every key
+/// must have one (CLI contract).
+fn key_algs(set: &jose::jwk::JwkSet) -> Result<Vec<JwsAlgorithm>, Failure> {
+    let mut algs = Vec::new();
+    for jwk in set.keys() {
+        match jwk.alg() {
+            Some(Algorithm::Signature(a)) => {
+                if !algs.contains(&a) {
+                    algs.push(a);
+                }
+            }
+            _ => {
+                return Err(Failure::usage(
+                    "give --alg: not every key has a JWS \"alg\" member",
+                ));
+            }
+        }
+    }
+    Ok(algs)
+}

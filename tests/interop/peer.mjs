@@ -1,0 +1,97 @@
+// The interop peer: the `jose` package from npm, driven by the Rust tests.
+//
+// Reads a JSON array of requests on standard input and writes a JSON array
+// of results (one per request, same order) on standard output. A request:
+//   { "op": "sign",    "format": "compact"|"flattened"|"general", "alg": A,
+//     "jwk": {...} | "jwks": [{"jwk": {...}, "alg": A}, ...],
+//     "payload_b64u": "...", "header": {...}? }
+//   { "op": "verify",  "format": ..., "algs": [A...], "jwk": {...}, "token": "..." }
+//   { "op": "es256k-sign" | "es256k-verify", "jwk": {...}, ... }: compact ES256K
+//     through node:crypto (OpenSSL), since the jose package has no secp256k1.
+// A result: { "ok": true, "token": "..." } or { "ok": true, "payload_b64u": "...",
+//   "header": {...} } or { "ok": false, "error": "..." }.
+import * as crypto from 'node:crypto';
+import * as jose from 'jose';
+
+const input = await new Promise((resolve, reject) => {
+  let data = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (c) => (data += c));
+  process.stdin.on('end', () => resolve(data));
+  process.stdin.on('error', reject);
+});
+
+const b64u = (bytes) => jose.base64url.encode(bytes);
+const unb64u = (text) => jose.base64url.decode(text);
+
+async function key(jwk, alg) {
+  return jose.importJWK(jwk, alg);
+}
+
+async function sign(req) {
+  const payload = unb64u(req.payload_b64u);
+  if (req.format === 'general') {
+    const signer = new jose.GeneralSign(payload);
+    for (const { jwk, alg } of req.jwks) {
+      signer.addSignature(await key(jwk, alg)).setProtectedHeader({ alg, kid: jwk.kid });
+    }
+    return { token: JSON.stringify(await signer.sign()) };
+  }
+  const header = { alg: req.alg, ...(req.header || {}) };
+  const k = await key(req.jwk, req.alg);
+  if (req.format === 'flattened') {
+    const jws = await new jose.FlattenedSign(payload).setProtectedHeader(header).sign(k);
+    return { token: JSON.stringify(jws) };
+  }
+  return { token: await new jose.CompactSign(payload).setProtectedHeader(header).sign(k) };
+}
+
+async function verify(req) {
+  const options = { algorithms: req.algs };
+  if (req.crit) options.crit = req.crit;
+  let result;
+  if (req.format === 'general') {
+    const jws = JSON.parse(req.token);
+    const alg = jose.decodeProtectedHeader(jws.signatures[0]).alg;
+    result = await jose.generalVerify(jws, await key(req.jwk, alg), options);
+  } else if (req.format === 'flattened') {
+    const jws = JSON.parse(req.token);
+    const alg = jose.decodeProtectedHeader(jws).alg;
+    result = await jose.flattenedVerify(jws, await key(req.jwk, alg), options);
+  } else {
+    const alg = jose.decodeProtectedHeader(req.token).alg;
+    result = await jose.compactVerify(req.token, await key(req.jwk, alg), options);
+  }
+  return { payload_b64u: b64u(result.payload), header: result.protectedHeader };
+}
+
+// ES256K (RFC 8812) with Node's own crypto: SHA-256, IEEE P1363 (R || S).
+function es256kSign(req) {
+  const key = crypto.createPrivateKey({ key: req.jwk, format: 'jwk' });
+  const header = b64u(new TextEncoder().encode(JSON.stringify({ alg: 'ES256K' })));
+  const input = `${header}.${req.payload_b64u}`;
+  const sig = crypto.sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+  return { token: `${input}.${b64u(sig)}` };
+}
+
+function es256kVerify(req) {
+  const key = crypto.createPublicKey({ key: req.jwk, format: 'jwk' });
+  const [header, payload, sig] = req.token.split('.');
+  if (jose.decodeProtectedHeader(req.token).alg !== 'ES256K') throw new Error('alg');
+  const ok = crypto.verify('sha256', Buffer.from(`${header}.${payload}`),
+    { key, dsaEncoding: 'ieee-p1363' }, unb64u(sig));
+  if (!ok) throw new Error('signature verification failed');
+  return { payload_b64u: payload };
+}
+
+const results = [];
+for (const req of JSON.parse(input)) {
+  try {
+    const ops = { sign, verify, 'es256k-sign': es256kSign, 'es256k-verify': es256kVerify };
+    const out = await ops[req.op](req);
+    results.push({ ok: true, ...out });
+  } catch (e) {
+    results.push({ ok: false, error: `${e.code || e.name}: ${e.message}` });
+  }
+}
+process.stdout.write(JSON.stringify(results));
