@@ -5,6 +5,7 @@ use std::path::Path;
 
 use jose::core::json;
 use jose::jwk::{Jwk, JwkSet};
+use jose::rustcrypto::PROVIDER;
 use zeroize::Zeroizing;
 
 use crate::Failure;
@@ -56,13 +57,25 @@ pub(crate) enum Keys {
 }
 
 /// Parses JSON that holds a JWK or a JWK Set (told apart by a `keys` member).
+///
+/// Every key is checked by the backend (points on their curve, private and
+/// public halves consistent), so that no command passes on a broken key.
 pub(crate) fn parse_keys(bytes: &[u8]) -> Result<Keys, Failure> {
     let obj = json::parse_object("key file", bytes)?;
-    if obj.contains_key("keys") {
-        Ok(Keys::Set(JwkSet::from_json(bytes)?))
+    let keys = if obj.contains_key("keys") {
+        Keys::Set(JwkSet::from_json(bytes)?)
     } else {
-        Ok(Keys::One(Box::new(Jwk::from_json(bytes)?)))
+        Keys::One(Box::new(Jwk::from_json(bytes)?))
+    };
+    match &keys {
+        Keys::One(jwk) => PROVIDER.keys.check(jwk)?,
+        Keys::Set(set) => {
+            for jwk in set.keys() {
+                PROVIDER.keys.check(jwk)?;
+            }
+        }
     }
+    Ok(keys)
 }
 
 /// Parses JSON that must hold one JWK.
@@ -114,28 +127,27 @@ pub(crate) fn candidate_keys(paths: &[std::path::PathBuf]) -> Result<JwkSet, Fai
     Ok(set)
 }
 
+/// A private JWK with its signing key, built once.
+pub(crate) type LoadedSigningKey = (Jwk, std::sync::Arc<dyn jose::core::SigningKey>);
+
 /// One signing key per `--key` file (a JWK, or a JWK Set of exactly one).
-pub(crate) fn signing_keys(
-    paths: &[std::path::PathBuf],
-) -> Result<Vec<(Jwk, std::sync::Arc<dyn jose::core::SigningKey>)>, Failure> {
+pub(crate) fn signing_keys(paths: &[std::path::PathBuf]) -> Result<Vec<LoadedSigningKey>, Failure> {
     paths
         .iter()
         .map(|path| {
             let jwk = match read_key_file(path)? {
                 Keys::One(jwk) => *jwk,
-                Keys::Set(s) if s.keys().len() == 1 => {
-                    s.keys().iter().cloned().next().ok_or_else(|| {
-                        Failure::rejected(format!("key {}: empty JWK Set", path.display()))
-                    })?
-                }
-                Keys::Set(_) => {
-                    return Err(Failure::usage(format!(
-                        "key {}: a JWK Set for signing must hold exactly one key",
-                        path.display()
-                    )));
-                }
+                Keys::Set(s) => match s.keys() {
+                    [only] => only.clone(),
+                    _ => {
+                        return Err(Failure::usage(format!(
+                            "key {}: a JWK Set for signing must hold exactly one key",
+                            path.display()
+                        )));
+                    }
+                },
             };
-            let key = jose::rustcrypto::PROVIDER
+            let key = PROVIDER
                 .keys
                 .signing_key(&jwk)
                 .map_err(|e| Failure::rejected(format!("key {}: {e}", path.display())))?;

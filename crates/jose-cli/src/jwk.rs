@@ -167,12 +167,33 @@ fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
             })
             .transpose()?;
         let spec = KeySpec::for_algorithm(alg, enc, args.bits, crv).map_err(jose_usage)?;
+        // Refuse flags that the algorithm does not use rather than drop them.
+        if args.bits.is_some() && !matches!(spec, KeySpec::Rsa { .. }) {
+            return Err(Failure::usage("--bits applies only to RSA algorithms here"));
+        }
+        if crv.is_some() && !matches!(spec, KeySpec::Curve(_)) {
+            return Err(Failure::usage(
+                "--crv applies only to EC and OKP algorithms",
+            ));
+        }
+        if enc.is_some() && alg != Algorithm::KeyManagement(jose::core::KeyManagementAlgorithm::Dir)
+        {
+            return Err(Failure::usage("--enc applies only to --alg dir"));
+        }
         (spec, Some(alg))
     } else {
         let kty = args.kty.as_deref().unwrap_or_default();
         let kty: KeyType = kty
             .parse()
             .map_err(|_| Failure::usage(format!("--kty: unknown key type \"{kty}\"")))?;
+        if args.enc.is_some() {
+            return Err(Failure::usage("--enc applies only to --alg dir"));
+        }
+        if args.bits.is_some() && matches!(kty, KeyType::Ec | KeyType::Okp) {
+            return Err(Failure::usage(
+                "--bits does not apply to EC and OKP keys: use --crv",
+            ));
+        }
         let spec = match kty {
             KeyType::Rsa => KeySpec::Rsa {
                 bits: args.bits.unwrap_or(2048),

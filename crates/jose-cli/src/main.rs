@@ -16,6 +16,7 @@ mod jws;
 use std::io::Write;
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
 /// JOSE from the command line: JSON Web Keys and Signatures today;
@@ -71,8 +72,43 @@ impl From<jose::Error> for Failure {
     }
 }
 
+/// Prints help and version as clap does; any other parse error as one
+/// "jose: " line with exit status 2 (the CLI contract).
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = e.print();
+        return ExitCode::from(2);
+    }
+    let text = e.render().to_string();
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments");
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    // clap puts the missing arguments on the following lines: keep them on one.
+    let detail: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    if detail.is_empty() {
+        eprintln!("jose: {line} (see --help)");
+    } else {
+        eprintln!("jose: {line} {} (see --help)", detail.join(", "));
+    }
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let result = match cli.command {
         Command::Jwk(cmd) => jwk::run(cmd),
         Command::Jws(cmd) => jws::run(cmd),

@@ -102,8 +102,36 @@ fn oid_curve(oid: ObjectIdentifier) -> Result<Curve, Error> {
     }
 }
 
+/// Finds the first PEM block whose label is a key format, skipping others
+/// (OpenSSL writes an `EC PARAMETERS` block before a SEC1 key), and returns
+/// its text from `-----BEGIN` to the end of its `-----END` line.
+fn key_block(pem: &str) -> Result<&str, Error> {
+    let mut rest = pem;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let block = rest.get(start..).unwrap_or_default();
+        let Some(end_marker) = block.find("-----END ") else {
+            break;
+        };
+        let after_end = block.get(end_marker..).unwrap_or_default();
+        let end = after_end
+            .find('\n')
+            .map_or(block.len(), |i| end_marker + i + 1);
+        let text = block.get(..end).unwrap_or(block);
+        let label = text
+            .get("-----BEGIN ".len()..)
+            .and_then(|t| t.split("-----").next())
+            .unwrap_or_default();
+        if KeyFormat::from_label(label).is_ok() {
+            return Ok(text);
+        }
+        rest = block.get(end..).unwrap_or_default();
+    }
+    Err(bad("is not a PEM document with a key"))
+}
+
 /// Reads PEM text into its format and DER bytes (zeroized on drop).
 fn decode_pem(pem: &str) -> Result<(KeyFormat, Zeroizing<Vec<u8>>), Error> {
+    let pem = key_block(pem)?;
     // The strict, constant-time decoder wants 64-column lines; fall back to
     // the line-width-detecting decoder for other writers.
     if let Ok((label, der)) = der::pem::decode_vec(pem.as_bytes()) {
