@@ -5,6 +5,9 @@
 //! Needs Node.js and `npm ci` in `tests/interop` (`cargo xtask ci` runs it).
 //! It fails, never skips, when the peer is missing.
 
+// Helpers outside #[test] functions: clippy.toml's test allowances do not reach them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 
 use jose_core::{Curve, JwsAlgorithm, SigningKey, VerifyingKey};

@@ -85,7 +85,7 @@ fn ci() -> Result<(), String> {
 
     let mut test = cargo();
     test.args(["test", "--workspace", "--all-features"]);
-    step("cargo test", test)?;
+    let counts = step_counting_tests("cargo test", test)?;
 
     let mut nostd = cargo();
     nostd.args([
@@ -104,7 +104,62 @@ fn ci() -> Result<(), String> {
     step("cargo doc", doc)?;
 
     eprintln!("xtask ci: all checks passed");
+    // One closing line with the totals over every test binary and doctest.
+    println!("ci: {} passed, {} failed", counts.passed, counts.failed);
     Ok(())
+}
+
+/// Totals of the `test result:` lines of `cargo test`.
+#[derive(Debug, Default)]
+struct TestCounts {
+    passed: u64,
+    failed: u64,
+}
+
+/// Runs `cargo test`, passing its output through, and adds up the results.
+fn step_counting_tests(name: &str, mut cmd: Command) -> Result<TestCounts, String> {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    eprintln!("==> {name}");
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{name}: cannot start: {e}"))?;
+    let mut counts = TestCounts::default();
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                counts.passed += count_before(rest, " passed");
+                counts.failed += count_before(rest, " failed");
+            }
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("{name}: cannot wait: {e}"))?;
+    eprintln!("<== {name}: {:.1?}", start.elapsed());
+    if status.success() {
+        Ok(counts)
+    } else {
+        println!(
+            "ci: {} passed, {} failed",
+            counts.passed,
+            counts.failed.max(1)
+        );
+        Err(format!("{name} failed ({status})"))
+    }
+}
+
+/// The number just before `word` in a `test result:` line.
+fn count_before(line: &str, word: &str) -> u64 {
+    line.find(word)
+        .and_then(|end| line.get(..end))
+        .and_then(|head| head.rsplit([' ', '.']).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The test vectors live in `shared/vectors/` beside the checkout; the tests
@@ -181,6 +236,6 @@ if {jose} jws verify --key signer.pub.jwk tampered.jws; then exit 1; else echo "
 
 fn bench(args: &[String]) -> Result<(), String> {
     let mut cmd = cargo();
-    cmd.args(["bench", "--workspace"]).args(args);
+    cmd.args(["bench", "-p", "jose-tests"]).args(args);
     step("cargo bench", cmd)
 }

@@ -129,9 +129,9 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
                     .into_iter()
                     .map(|a| match a {
                         Algorithm::Signature(a) => Ok(a),
-                        Algorithm::KeyManagement(a) => {
-                            Err(Failure::usage(format!("--alg: {a} is not a JWS algorithm")))
-                        }
+                        other => Err(Failure::usage(format!(
+                            "--alg: {other} is not a JWS algorithm"
+                        ))),
                     })
                     .collect::<Result<_, _>>()?,
                 None => key_algs(&set)?,

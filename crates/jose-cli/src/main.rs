@@ -22,7 +22,7 @@ use clap::{Parser, Subcommand};
 /// JOSE from the command line: JSON Web Keys and Signatures today;
 /// encryption and tokens as the toolkit grows.
 #[derive(Debug, Parser)]
-#[command(name = "jose", version, about, propagate_version = true)]
+#[command(name = "jose", version, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -311,14 +311,18 @@ impl ContentEncryptionAlgorithm {
 }
 
 /// Any algorithm that can appear as a JWK's `alg` member or a header's `alg`:
-/// a JWS algorithm or a JWE key management algorithm. The two registries
-/// share no name.
+/// a JWS algorithm, a JWE key management algorithm, or (on a JWK only, as
+/// RFC 7520 section 3.6 shows for a `dir` key) a content encryption
+/// algorithm. The registries share no name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Algorithm {
     /// A JWS algorithm.
     Signature(JwsAlgorithm),
     /// A JWE key management algorithm.
     KeyManagement(KeyManagementAlgorithm),
+    /// A JWE content encryption algorithm: valid as a JWK's `alg` (the key
+    /// is a `dir` CEK), never as a header's.
+    ContentEncryption(ContentEncryptionAlgorithm),
 }
 
 impl Algorithm {
@@ -327,6 +331,7 @@ impl Algorithm {
         match self {
             Self::Signature(a) => a.name(),
             Self::KeyManagement(a) => a.name(),
+            Self::ContentEncryption(a) => a.name(),
         }
     }
 
@@ -335,6 +340,7 @@ impl Algorithm {
         match self {
             Self::Signature(a) => a.key_type(),
             Self::KeyManagement(a) => a.key_type(),
+            Self::ContentEncryption(_) => KeyType::Oct,
         }
     }
 }
@@ -351,12 +357,21 @@ impl From<KeyManagementAlgorithm> for Algorithm {
     }
 }
 
+impl From<ContentEncryptionAlgorithm> for Algorithm {
+    fn from(a: ContentEncryptionAlgorithm) -> Self {
+        Self::ContentEncryption(a)
+    }
+}
+
 impl FromStr for Algorithm {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Error> {
         if let Ok(a) = s.parse::<JwsAlgorithm>() {
             return Ok(Self::Signature(a));
+        }
+        if let Ok(a) = s.parse::<ContentEncryptionAlgorithm>() {
+            return Ok(Self::ContentEncryption(a));
         }
         s.parse::<KeyManagementAlgorithm>().map(Self::KeyManagement)
     }

@@ -219,13 +219,19 @@ pub trait KeyEncryptor: Send + Sync + Debug {
 
     /// Wraps `cek` (a fresh random key of `enc`'s length) for the recipient,
     /// or, for direct modes, ignores it and returns the CEK it determines.
+    /// `header` is the joint header built so far: it carries parameters the
+    /// caller chose, such as `apu`/`apv` for ECDH-ES or `p2c` for PBES2.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidKey`] when the key does not fit `enc` (a `dir` key of
     /// the wrong length); [`Error::Backend`] on device failure.
-    fn encrypt_key(&self, enc: ContentEncryptionAlgorithm, cek: &[u8])
-    -> Result<WrappedKey, Error>;
+    fn encrypt_key(
+        &self,
+        header: &Header,
+        enc: ContentEncryptionAlgorithm,
+        cek: &[u8],
+    ) -> Result<WrappedKey, Error>;
 }
 
 /// Key management for JWE, receiving side: recovers the CEK. May be a key on

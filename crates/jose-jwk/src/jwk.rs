@@ -172,7 +172,7 @@ impl Jwk {
     /// [`Error::Malformed`] when `use` contradicts `key_ops` or `alg`.
     pub fn with_use(mut self, key_use: KeyUse) -> Result<Self, Error> {
         self.params.key_use = Some(key_use);
-        self.params.check_consistency()?;
+        self.check_alg()?;
         Ok(self)
     }
 
@@ -184,7 +184,7 @@ impl Jwk {
     pub fn with_key_ops(mut self, ops: Vec<KeyOp>) -> Result<Self, Error> {
         check_no_duplicate_ops(&ops)?;
         self.params.key_ops = Some(ops);
-        self.params.check_consistency()?;
+        self.check_alg()?;
         Ok(self)
     }
 
@@ -255,6 +255,12 @@ impl Jwk {
                 if matches!(self.key.curve(), Some(Curve::Secp256k1 | Curve::Ed25519)) =>
             {
                 return Err(Error::invalid_key("crv", "cannot be used for ECDH-ES"));
+            }
+            (Algorithm::ContentEncryption(enc), Key::Oct(k)) if k.k().len() != enc.key_len() => {
+                return Err(Error::invalid_key(
+                    "k",
+                    "has the wrong length for the content encryption algorithm",
+                ));
             }
             (Algorithm::KeyManagement(a), Key::Oct(k)) => {
                 let pbes2 = matches!(
@@ -367,6 +373,13 @@ impl Jwk {
         hasher: &dyn Hasher,
         hash: HashAlgorithm,
     ) -> Result<String, Error> {
+        // RFC 9278 names hashes from the Named Information Hash Algorithm
+        // registry, which has no SHA-1.
+        if hash == HashAlgorithm::Sha1 {
+            return Err(Error::ApiMisuse(
+                "thumbprint URIs have no SHA-1 form (RFC 9278)",
+            ));
+        }
         Ok(format!(
             "{THUMBPRINT_URI_PREFIX}{}:{}",
             hash.name(),

@@ -185,6 +185,7 @@ impl Parameters {
                 (u, alg),
                 (KeyUse::Signature, Algorithm::Signature(_))
                     | (KeyUse::Encryption, Algorithm::KeyManagement(_))
+                    | (KeyUse::Encryption, Algorithm::ContentEncryption(_))
                     | (KeyUse::Other(_), _)
             );
             if !consistent {

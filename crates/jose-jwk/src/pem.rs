@@ -107,6 +107,7 @@ fn oid_curve(oid: ObjectIdentifier) -> Result<Curve, Error> {
 /// its text from `-----BEGIN` to the end of its `-----END` line.
 fn key_block(pem: &str) -> Result<&str, Error> {
     let mut rest = pem;
+    let mut other_label = false;
     while let Some(start) = rest.find("-----BEGIN ") {
         let block = rest.get(start..).unwrap_or_default();
         let Some(end_marker) = block.find("-----END ") else {
@@ -124,9 +125,15 @@ fn key_block(pem: &str) -> Result<&str, Error> {
         if KeyFormat::from_label(label).is_ok() {
             return Ok(text);
         }
+        other_label = true;
         rest = block.get(end..).unwrap_or_default();
     }
-    Err(bad("is not a PEM document with a key"))
+    if other_label {
+        return Err(Error::Unsupported(Unsupported::KeyFormat(
+            "PEM label is not one of PUBLIC KEY, PRIVATE KEY, RSA PRIVATE KEY, RSA PUBLIC KEY, EC PRIVATE KEY",
+        )));
+    }
+    Err(bad("is not a PEM document"))
 }
 
 /// Reads PEM text into its format and DER bytes (zeroized on drop).

@@ -92,6 +92,7 @@ impl KeySpec {
                     },
                 },
             },
+            Algorithm::ContentEncryption(enc) => Self::Oct { len: enc.key_len() },
         })
     }
 }

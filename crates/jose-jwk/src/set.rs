@@ -15,13 +15,16 @@ use crate::params::KeyUse;
 
 /// A JWK Set: an ordered list of keys plus any other members.
 ///
-/// Keys whose `kty`, `crv` or `alg` this workspace does not support are
-/// skipped when parsing, as RFC 7517 section 5 asks, and counted in
-/// [`JwkSet::skipped`]; a key that is malformed fails the whole set.
+/// As RFC 7517 section 5 asks, a key that cannot be used (an unsupported
+/// `kty`, `crv` or `alg`, a missing member, a value out of range) is skipped
+/// when parsing, not fatal to the set: one odd key in a published set must
+/// not stop the others from working. [`JwkSet::skipped`] lists each skipped
+/// key's position and reason. A set that is not a JSON object with a `keys`
+/// array fails as a whole.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JwkSet {
     keys: Vec<Jwk>,
-    skipped: usize,
+    skipped: Vec<(usize, Error)>,
     other: Object,
 }
 
@@ -91,6 +94,19 @@ impl<'a> KeyQuery<'a> {
             if jwk.alg().is_some_and(|a| a != alg) || jwk.check_fits(alg).is_err() {
                 return false;
             }
+            // A key meant for the other kind of operation does not fit.
+            let use_fits = matches!(
+                (&jwk.params().key_use, alg),
+                (None, _)
+                    | (Some(KeyUse::Signature), Algorithm::Signature(_))
+                    | (
+                        Some(KeyUse::Encryption),
+                        Algorithm::KeyManagement(_) | Algorithm::ContentEncryption(_)
+                    )
+            );
+            if !use_fits {
+                return false;
+            }
         }
         true
     }
@@ -134,20 +150,20 @@ impl JwkSet {
         };
         let mut set = Self {
             keys: Vec::with_capacity(items.len()),
-            skipped: 0,
+            skipped: Vec::new(),
             other: obj,
         };
-        for item in items {
-            let Value::Object(key) = item else {
-                return Err(Error::malformed(
-                    "jwk set \"keys\"",
-                    MalformedReason::WrongType("an array of objects"),
-                ));
+        for (index, item) in items.into_iter().enumerate() {
+            let parsed = match item {
+                Value::Object(key) => Jwk::from_object(key, options),
+                _ => Err(Error::malformed(
+                    "jwk set \"keys\" member",
+                    MalformedReason::NotAnObject,
+                )),
             };
-            match Jwk::from_object(key, options) {
+            match parsed {
                 Ok(jwk) => set.keys.push(jwk),
-                Err(Error::Unsupported(_)) => set.skipped += 1,
-                Err(e) => return Err(e),
+                Err(e) => set.skipped.push((index, e)),
             }
         }
         Ok(set)
@@ -158,9 +174,9 @@ impl JwkSet {
         &self.keys
     }
 
-    /// How many keys were skipped as unsupported when parsing.
-    pub fn skipped(&self) -> usize {
-        self.skipped
+    /// The keys skipped when parsing: their position in `keys` and why.
+    pub fn skipped(&self) -> &[(usize, Error)] {
+        &self.skipped
     }
 
     /// Adds a key.
@@ -182,7 +198,7 @@ impl JwkSet {
     pub fn to_public(&self) -> Self {
         Self {
             keys: self.keys.iter().filter_map(Jwk::to_public).collect(),
-            skipped: 0,
+            skipped: Vec::new(),
             other: self.other.clone(),
         }
     }
@@ -197,7 +213,7 @@ impl FromIterator<Jwk> for JwkSet {
     fn from_iter<I: IntoIterator<Item = Jwk>>(iter: I) -> Self {
         Self {
             keys: iter.into_iter().collect(),
-            skipped: 0,
+            skipped: Vec::new(),
             other: Object::new(),
         }
     }

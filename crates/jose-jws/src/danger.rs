@@ -15,7 +15,7 @@ use jose_core::{Error, Header, b64};
 
 use crate::Limits;
 use crate::parse;
-use crate::verify::decode_protected;
+use crate::verify::decode_protected_object;
 
 /// An unverified JWS: its first signature's headers and its payload.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,7 +23,7 @@ use crate::verify::decode_protected;
 pub struct Unverified {
     /// The protected header of the first signature. Not verified.
     pub protected: Header,
-    /// The payload, if attached. Not verified.
+    /// The payload, if attached and not empty. Not verified.
     pub payload: Option<Vec<u8>>,
 }
 
@@ -43,9 +43,11 @@ pub fn decode_unverified(input: &str) -> Result<Unverified, Error> {
         .signatures
         .first()
         .ok_or(Error::ApiMisuse("a parsed JWS always has a signature"))?;
-    let (protected, _) = decode_protected(&first.protected_b64, &limits)?;
+    let protected = Header::from_object(decode_protected_object(&first.protected_b64, &limits)?)?;
     let payload = match &raw.payload {
+        // An empty compact payload may be detached: report none.
         None => None,
+        Some(p) if p.is_empty() => None,
         Some(p) if protected.b64 == Some(false) => Some(p.as_bytes().to_vec()),
         Some(p) => Some(b64::decode("payload", p)?),
     };

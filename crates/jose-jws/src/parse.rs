@@ -48,8 +48,10 @@ pub(crate) fn compact<'a>(input: &'a str, limits: &Limits) -> Result<RawJws<'a>,
             MalformedReason::Missing,
         ));
     }
+    // An empty middle part is an empty payload, or a detached one: only the
+    // caller knows which (`verify` or `verify_detached`).
     Ok(RawJws {
-        payload: (!payload.is_empty()).then_some(Cow::Borrowed(payload)),
+        payload: Some(Cow::Borrowed(payload)),
         signatures: alloc::vec![RawSignature {
             protected_b64: Cow::Borrowed(header),
             unprotected: None,

@@ -113,7 +113,11 @@ impl<'p> JwsBuilder<'p> {
                 "the compact serialization has no unprotected header",
             ));
         }
-        let payload = self.payload_text(true)?;
+        let payload = if self.detached {
+            String::new()
+        } else {
+            self.payload_text(true)?
+        };
         let (protected_b64, signature) = self.sign_one(&spec)?;
         let mut out = String::with_capacity(
             protected_b64.len() + payload.len() + signature.len() * 4 / 3 + 4,
@@ -209,8 +213,17 @@ impl<'p> JwsBuilder<'p> {
         if protected.kid.is_none() && unprotected.is_none_or(|u| u.kid.is_none()) {
             protected.kid = spec.signer.key_id().map(String::from);
         }
+        // `b64` follows the builder (`unencoded()`); a header that says
+        // otherwise would make the signed bytes differ from the payload.
+        if protected.b64.is_some_and(|b| b != self.encoded) {
+            return Err(Error::ApiMisuse(
+                "the header's b64 contradicts the builder: use JwsBuilder::unencoded",
+            ));
+        }
         if !self.encoded {
             protected.b64 = Some(false);
+        }
+        if protected.b64.is_some() {
             let crit = protected.crit.get_or_insert_with(Vec::new);
             if !crit.iter().any(|c| c == "b64") {
                 crit.push("b64".into());

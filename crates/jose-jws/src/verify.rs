@@ -106,9 +106,10 @@ impl Verification {
         payload: &[u8],
         keys: &dyn KeyStore,
     ) -> Result<Verified, Error> {
-        let raw = self.parse(input)?;
-        if raw.payload.is_some() {
-            return Err(Error::malformed("payload", MalformedReason::Unexpected));
+        let mut raw = self.parse(input)?;
+        match raw.payload.as_deref() {
+            None | Some("") => raw.payload = None,
+            Some(_) => return Err(Error::malformed("payload", MalformedReason::Unexpected)),
         }
         self.check(raw, Some(payload), keys)
     }
@@ -149,18 +150,28 @@ impl Verification {
         keys: &dyn KeyStore,
         b64_seen: &mut Vec<bool>,
     ) -> Result<Verified, Error> {
-        let (protected, protected_obj) = decode_protected(&sig.protected_b64, &self.limits)?;
+        let protected_obj = decode_protected_object(&sig.protected_b64, &self.limits)?;
         let empty = Object::new();
         let unprotected_obj = sig.unprotected.as_ref().unwrap_or(&empty);
-        let joint =
-            Header::from_object(header::join_disjoint(&[&protected_obj, unprotected_obj])?)?;
+        // Compact and most JSON signatures have no unprotected header: then
+        // the joint header is the protected one, parsed once.
+        let joint_owned = if unprotected_obj.is_empty() {
+            None
+        } else {
+            Some(Header::from_object(header::join_disjoint(&[
+                &protected_obj,
+                unprotected_obj,
+            ])?)?)
+        };
+        let protected = Header::from_object(protected_obj)?;
+        let joint = joint_owned.as_ref().unwrap_or(&protected);
 
         // The algorithm: from the header, but only if the caller allows it.
         let alg = match joint.alg {
             Some(Algorithm::Signature(a)) => a,
-            Some(Algorithm::KeyManagement(a)) => {
+            Some(other) => {
                 return Err(Error::Policy(Policy::AlgorithmNotAllowed(
-                    a.name().to_string(),
+                    other.name().to_string(),
                 )));
             }
             None => return Err(Error::malformed("header \"alg\"", MalformedReason::Missing)),
@@ -178,7 +189,7 @@ impl Verification {
         if let Some(crit) = &protected.crit {
             for name in crit {
                 let understood = name == "b64" || self.understood.iter().any(|u| u == name);
-                if !understood || !protected_obj.contains_key(name.as_str()) {
+                if !understood || !protected.contains(name) {
                     return Err(Error::Policy(Policy::UnknownCritical(name.clone())));
                 }
             }
@@ -231,7 +242,7 @@ impl Verification {
         signing_input.extend_from_slice(&payload_part);
         let signature = b64::decode("signature", &sig.signature_b64)?;
 
-        let candidates = keys.verifiers(alg, &joint)?;
+        let candidates = keys.verifiers(alg, joint)?;
         if candidates.is_empty() {
             return Err(Error::Policy(Policy::NoMatchingKey));
         }
@@ -261,10 +272,10 @@ impl Verification {
     }
 }
 
-/// Decodes and parses a protected header, strictly.
-pub(crate) fn decode_protected(text: &str, limits: &Limits) -> Result<(Header, Object), Error> {
+/// Decodes and parses a protected header, strictly, into its JSON object.
+pub(crate) fn decode_protected_object(text: &str, limits: &Limits) -> Result<Object, Error> {
     if text.is_empty() {
-        return Ok((Header::new(), Object::new()));
+        return Ok(Object::new());
     }
     if text.len() > limits.max_header {
         return Err(Error::malformed(
@@ -275,7 +286,5 @@ pub(crate) fn decode_protected(text: &str, limits: &Limits) -> Result<(Header, O
         ));
     }
     let bytes = b64::decode("protected header", text)?;
-    let obj = json::parse_object("protected header", &bytes)?;
-    let header = Header::from_object(obj.clone())?;
-    Ok((header, obj))
+    json::parse_object("protected header", &bytes)
 }

@@ -286,7 +286,14 @@ fn array32(member: &'static str, bytes: &[u8]) -> Result<[u8; 32], Error> {
 impl FromJwk for ed25519_dalek::VerifyingKey {
     fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
         let k = okp_key(jwk, Curve::Ed25519)?;
-        let key = ed25519_dalek::VerifyingKey::from_bytes(&array32("x", k.x())?)
+        let x = array32("x", k.x())?;
+        if !ed25519_is_canonical(&x) {
+            return Err(Error::invalid_key(
+                "x",
+                "is not a canonical Ed25519 encoding",
+            ));
+        }
+        let key = ed25519_dalek::VerifyingKey::from_bytes(&x)
             .map_err(|_| Error::invalid_key("x", "is not a point on Ed25519"))?;
         if key.is_weak() {
             return Err(Error::invalid_key("x", "is a point of small order"));
@@ -306,6 +313,16 @@ impl FromJwk for ed25519_dalek::SigningKey {
         }
         Ok(key)
     }
+}
+
+/// Whether an Ed25519 point encoding has y < p = 2^255 - 19 (RFC 8032
+/// section 5.1.3): the little-endian y, sign bit masked, must be below p.
+/// `ed25519-dalek` accepts y >= p, which would give one key several
+/// encodings and several thumbprints.
+fn ed25519_is_canonical(x: &[u8; 32]) -> bool {
+    let [low, middle @ .., high] = x;
+    let y_is_large = *high & 0x7f == 0x7f && middle.iter().all(|b| *b == 0xff) && *low >= 0xed;
+    !y_is_large
 }
 
 impl ToJwk for ed25519_dalek::VerifyingKey {

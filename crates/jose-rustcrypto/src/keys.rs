@@ -2,7 +2,9 @@
 
 use alloc::sync::Arc;
 
-use jose_core::{Curve, Error, KeyType, Secret, SigningKey, VerifyingKey};
+use jose_core::{
+    Curve, DecryptingKey, EncryptingKey, Error, KeyType, Secret, SigningKey, VerifyingKey,
+};
 use jose_jwk::{Jwk, Key, KeyProvider, KeySpec, OctKey};
 use zeroize::Zeroizing;
 
@@ -100,6 +102,14 @@ impl KeyProvider for RustCryptoKeys {
 
     fn verifying_key(&self, jwk: &Jwk) -> Result<Arc<dyn VerifyingKey>, Error> {
         crate::sign::verifying_key(jwk)
+    }
+
+    fn encrypting_key(&self, jwk: &Jwk) -> Result<Arc<dyn EncryptingKey>, Error> {
+        crate::kek::encrypting_key(jwk)
+    }
+
+    fn decrypting_key(&self, jwk: &Jwk) -> Result<Arc<dyn DecryptingKey>, Error> {
+        crate::kek::decrypting_key(jwk)
     }
 
     fn public_from_private(&self, crv: Curve, d: &[u8]) -> Result<Jwk, Error> {

@@ -29,8 +29,10 @@
 
 extern crate alloc;
 
+pub mod content;
 pub mod convert;
 mod hash;
+pub mod kek;
 mod keys;
 mod random;
 mod sign;
@@ -43,5 +45,10 @@ use jose_jwk::Provider;
 
 /// The RustCrypto provider: pass it (or a copy with some fields replaced)
 /// wherever a [`Provider`] is needed.
-pub const PROVIDER: Provider =
-    Provider::new("rustcrypto", &RustCryptoKeys, &Sha2Hasher, &OsRandom, &[]);
+pub const PROVIDER: Provider = Provider::new(
+    "rustcrypto",
+    &RustCryptoKeys,
+    &Sha2Hasher,
+    &OsRandom,
+    content::ALL,
+);

@@ -108,7 +108,7 @@ fn algorithms(jwk: &Jwk) -> Result<Vec<JwsAlgorithm>, Error> {
         Some(jose_core::Algorithm::Signature(a)) => {
             candidates.into_iter().filter(|c| *c == a).collect()
         }
-        Some(jose_core::Algorithm::KeyManagement(_)) => Vec::new(),
+        Some(_) => Vec::new(),
         None => candidates,
     };
     if algs.is_empty() {
