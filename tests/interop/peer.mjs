@@ -6,6 +6,10 @@
 //     "jwk": {...} | "jwks": [{"jwk": {...}, "alg": A}, ...],
 //     "payload_b64u": "...", "header": {...}? }
 //   { "op": "verify",  "format": ..., "algs": [A...], "jwk": {...}, "token": "..." }
+//   { "op": "encrypt", "format": ..., "alg": A, "enc": E, "jwk": {...},
+//     "recipients": [{"jwk": {...}, "alg": A}, ...] (general), "plaintext_b64u": "...",
+//     "zip": bool?, "p2c": N? }
+//   { "op": "decrypt", "format": ..., "algs": [...], "encs": [...], "jwk": {...}, "token": "..." }
 //   { "op": "es256k-sign" | "es256k-verify", "jwk": {...}, ... }: compact ES256K
 //     through node:crypto (OpenSSL), since the jose package has no secp256k1.
 // A result: { "ok": true, "token": "..." } or { "ok": true, "payload_b64u": "...",
@@ -65,6 +69,50 @@ async function verify(req) {
   return { payload_b64u: b64u(result.payload), header: result.protectedHeader };
 }
 
+// A JWE key: PBES2 takes the password bytes (an oct JWK's k).
+async function jweKey(jwk, alg) {
+  if (alg.startsWith('PBES2')) return unb64u(jwk.k);
+  return jose.importJWK(jwk, alg);
+}
+
+async function encrypt(req) {
+  const plaintext = unb64u(req.plaintext_b64u);
+  const options = req.p2c ? { p2c: req.p2c } : undefined;
+  if (req.format === 'general') {
+    const enc = new jose.GeneralEncrypt(plaintext).setProtectedHeader({ enc: req.enc, ...(req.zip ? { zip: 'DEF' } : {}) });
+    for (const r of req.recipients) {
+      enc.addRecipient(await jweKey(r.jwk, r.alg), options).setUnprotectedHeader({ alg: r.alg, kid: r.jwk.kid });
+    }
+    return { token: JSON.stringify(await enc.encrypt()) };
+  }
+  const header = { alg: req.alg, enc: req.enc, ...(req.zip ? { zip: 'DEF' } : {}) };
+  const key = await jweKey(req.jwk, req.alg);
+  if (req.format === 'flattened') {
+    const jwe = await new jose.FlattenedEncrypt(plaintext).setProtectedHeader(header).encrypt(key, options);
+    return { token: JSON.stringify(jwe) };
+  }
+  return { token: await new jose.CompactEncrypt(plaintext).setProtectedHeader(header).encrypt(key, options) };
+}
+
+// The key for one recipient: jose passes the protected header and the
+// recipient's flattened JWE, whose headers may hold the alg instead.
+const algOf = (h, t) => h.alg ?? t?.header?.alg ?? t?.unprotected?.alg;
+
+async function decrypt(req) {
+  const options = { keyManagementAlgorithms: req.algs, contentEncryptionAlgorithms: req.encs, maxPBES2Count: 1000000 };
+  let result;
+  if (req.format === 'general') {
+    const jwe = JSON.parse(req.token);
+    result = await jose.generalDecrypt(jwe, async (h, t) => jweKey(req.jwk, algOf(h, t)), options);
+  } else if (req.format === 'flattened') {
+    const jwe = JSON.parse(req.token);
+    result = await jose.flattenedDecrypt(jwe, async (h, t) => jweKey(req.jwk, algOf(h, t)), options);
+  } else {
+    result = await jose.compactDecrypt(req.token, async (h, t) => jweKey(req.jwk, algOf(h, t)), options);
+  }
+  return { plaintext_b64u: b64u(result.plaintext), header: result.protectedHeader };
+}
+
 // ES256K (RFC 8812) with Node's own crypto: SHA-256, IEEE P1363 (R || S).
 function es256kSign(req) {
   const key = crypto.createPrivateKey({ key: req.jwk, format: 'jwk' });
@@ -87,7 +135,7 @@ function es256kVerify(req) {
 const results = [];
 for (const req of JSON.parse(input)) {
   try {
-    const ops = { sign, verify, 'es256k-sign': es256kSign, 'es256k-verify': es256kVerify };
+    const ops = { sign, verify, encrypt, decrypt, 'es256k-sign': es256kSign, 'es256k-verify': es256kVerify };
     const out = await ops[req.op](req);
     results.push({ ok: true, ...out });
   } catch (e) {

@@ -219,6 +219,13 @@ to message.jws {jose} jws sign --key signer.jwk message.txt
 run cat message.jws
 run {jose} jws verify --key signer.pub.jwk message.jws
 echo
+printf '\n# Encrypt the signed message for a recipient (ECDH-ES+A256KW on X25519), decrypt it:\n'
+to recipient.jwk {jose} jwk gen --alg ECDH-ES+A256KW --crv X25519 --kid demo-recipient
+to recipient.pub.jwk {jose} jwk pub recipient.jwk
+to message.jwe {jose} jwe encrypt --key recipient.pub.jwk --enc A256GCM message.jws
+run cat message.jwe
+run {jose} jwe decrypt --key recipient.jwk message.jwe
+echo
 printf '\n# A tampered token is refused (exit status 1):\n'
 sed 's/\.\([A-Za-z0-9_-]\)/.X/' message.jws > tampered.jws
 run cat tampered.jws

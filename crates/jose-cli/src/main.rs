@@ -10,6 +10,7 @@
 #![allow(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
 
 mod io;
+mod jwe;
 mod jwk;
 mod jws;
 
@@ -19,8 +20,8 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
-/// JOSE from the command line: JSON Web Keys and Signatures today;
-/// encryption and tokens as the toolkit grows.
+/// JOSE from the command line: JSON Web Keys, Signatures and Encryption
+/// today; tokens (JWT) as the toolkit grows.
 #[derive(Debug, Parser)]
 #[command(name = "jose", version, propagate_version = true)]
 struct Cli {
@@ -36,6 +37,9 @@ enum Command {
     /// Sign and verify JSON Web Signatures.
     #[command(subcommand)]
     Jws(jws::JwsCommand),
+    /// Encrypt and decrypt JSON Web Encryption.
+    #[command(subcommand)]
+    Jwe(jwe::JweCommand),
 }
 
 /// Why a command failed, and with which exit status.
@@ -112,6 +116,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Jwk(cmd) => jwk::run(cmd),
         Command::Jws(cmd) => jws::run(cmd),
+        Command::Jwe(cmd) => jwe::run(cmd),
     };
     match result {
         Ok(output) => {

@@ -177,6 +177,8 @@ pub enum Policy {
     NoMatchingKey,
     /// A header member that must be integrity-protected is not.
     NotProtected(String),
+    /// A header parameter is above a configured limit (such as PBES2 `p2c`).
+    LimitExceeded(&'static str),
 }
 
 impl fmt::Display for Policy {
@@ -202,6 +204,9 @@ impl fmt::Display for Policy {
                 Truncated(name)
             ),
             Self::NoMatchingKey => f.write_str("no key fits the message"),
+            Self::LimitExceeded(name) => {
+                write!(f, "header \"{name}\" is above the configured limit")
+            }
             Self::NotProtected(name) => write!(
                 f,
                 "header parameter \"{}\" must be in the protected header",

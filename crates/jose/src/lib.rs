@@ -7,6 +7,7 @@
 //!   the error type (`jose-core`);
 //! - [`jwk`]: JSON Web Keys and JWK Sets (`jose-jwk`);
 //! - [`jws`]: JSON Web Signature (`jose-jws`, feature `jws`, on by default);
+//! - [`jwe`]: JSON Web Encryption (`jose-jwe`, feature `jwe`, on by default);
 //! - [`rustcrypto`]: the RustCrypto backend (`jose-rustcrypto`, feature
 //!   `rustcrypto`, on by default).
 //!
@@ -25,12 +26,15 @@
 //! ## Crate features
 //!
 //! - `jws` (default): JSON Web Signature.
+//! - `jwe` (default): JSON Web Encryption.
 //! - `rustcrypto` (default): the RustCrypto backend.
 
 #![no_std]
 #![forbid(unsafe_code)]
 
 pub use jose_core as core;
+#[cfg(feature = "jwe")]
+pub use jose_jwe as jwe;
 pub use jose_jwk as jwk;
 #[cfg(feature = "jws")]
 pub use jose_jws as jws;

@@ -1,0 +1,248 @@
+//! `jose jwe ...`: encrypt and decrypt JSON Web Encryption.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use jose::core::{Algorithm, ContentEncryptionAlgorithm, Header, KeyManagementAlgorithm};
+use jose::jwe::{Decryption, JweBuilder, Recipient};
+use jose::jwk::{Jwk, JwkSet, JwkSetStore, Key, OctKey};
+use jose::rustcrypto::PROVIDER;
+
+use crate::Failure;
+use crate::io::{candidate_keys, parse_alg_list, read_input, read_token};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum JweCommand {
+    /// Encrypt a plaintext (FILE or standard input) and print the JWE.
+    ///
+    /// Compact by default; --json makes the general JSON serialization with
+    /// one recipient per --key, --flattened the flattened one (one key).
+    Encrypt {
+        /// A recipient's public JWK (or symmetric key, or a JWK Set of one
+        /// key). Repeat for several recipients with --json.
+        #[arg(long, required_unless_present = "password_file")]
+        key: Vec<PathBuf>,
+        /// The key management algorithm; default: each key's "alg" member.
+        #[arg(long)]
+        alg: Option<String>,
+        /// The content encryption algorithm.
+        #[arg(long, required = true)]
+        enc: String,
+        /// Compress the plaintext with DEFLATE ("zip": "DEF").
+        #[arg(long)]
+        zip: bool,
+        /// Extra protected header members, as a JSON object.
+        #[arg(long)]
+        header: Option<String>,
+        /// Additional authenticated data (JSON serializations).
+        #[arg(long)]
+        aad: Option<PathBuf>,
+        /// The general JSON serialization.
+        #[arg(long, conflicts_with = "flattened")]
+        json: bool,
+        /// The flattened JSON serialization.
+        #[arg(long)]
+        flattened: bool,
+        /// A file holding a password, for PBES2 (one trailing newline is
+        /// not part of it).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// The plaintext file (standard input if absent or "-").
+        file: Option<PathBuf>,
+    },
+    /// Decrypt a JWE in any serialization and print the plaintext.
+    Decrypt {
+        /// A JWK or JWK Set file with candidate keys. Repeatable.
+        #[arg(long, required_unless_present = "password_file")]
+        key: Vec<PathBuf>,
+        /// The allowed key management algorithms, comma-separated. Required
+        /// unless every candidate key has an "alg" member.
+        #[arg(long)]
+        alg: Option<String>,
+        /// The allowed content encryption algorithms, comma-separated;
+        /// default: all.
+        #[arg(long)]
+        enc: Option<String>,
+        /// A file holding a password, for PBES2.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// The JWE file (standard input if absent or "-").
+        file: Option<PathBuf>,
+    },
+}
+
+pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
+    match cmd {
+        JweCommand::Encrypt {
+            key,
+            alg,
+            enc,
+            zip,
+            header,
+            aad,
+            json,
+            flattened,
+            password_file,
+            file,
+        } => {
+            let enc = parse_enc(&enc)?;
+            let alg = alg.as_deref().map(parse_km_alg).transpose()?;
+            let mut keys = candidate_keys(&key)?.keys().to_vec();
+            if let Some(path) = &password_file {
+                keys.push(password_key(path)?);
+            }
+            if !json && keys.len() != 1 {
+                return Err(Failure::usage(
+                    "give exactly one --key (or --password-file), or use --json for several",
+                ));
+            }
+            let mut encryptors = Vec::with_capacity(keys.len());
+            for jwk in &keys {
+                let alg = match (alg, jwk.alg()) {
+                    (Some(a), _) => a,
+                    (None, Some(Algorithm::KeyManagement(a))) => a,
+                    (None, Some(Algorithm::ContentEncryption(_))) => KeyManagementAlgorithm::Dir,
+                    (None, _) if password_file.is_some() && matches!(jwk.key(), Key::Oct(_)) => {
+                        KeyManagementAlgorithm::Pbes2Hs256A128Kw
+                    }
+                    _ => {
+                        return Err(Failure::usage(
+                            "give --alg, or use keys that have a JWE \"alg\" member",
+                        ));
+                    }
+                };
+                encryptors.push(PROVIDER.keys.encrypting_key(jwk)?.key_encryptor(alg)?);
+            }
+            let plaintext = read_input(file.as_deref())?;
+            let aad = aad.as_deref().map(|p| read_input(Some(p))).transpose()?;
+            let mut builder = JweBuilder::new(&plaintext, enc);
+            if zip {
+                builder = builder.compress();
+            }
+            if let Some(text) = header {
+                builder = builder.protected(
+                    Header::from_json(text.as_bytes())
+                        .map_err(|e| Failure::usage(format!("--header: {e}")))?,
+                );
+            }
+            if let Some(aad) = &aad {
+                if !json && !flattened {
+                    return Err(Failure::usage("--aad needs --json or --flattened"));
+                }
+                builder = builder.aad(aad);
+            }
+            let recipients: Vec<Recipient<'_>> = encryptors
+                .iter()
+                .map(|e| Recipient::new(e.as_ref()))
+                .collect();
+            let mut out = if json {
+                builder.general(&PROVIDER, &recipients)?
+            } else {
+                let first = encryptors
+                    .first()
+                    .ok_or_else(|| Failure::usage("no --key given"))?;
+                if flattened {
+                    builder.flattened(&PROVIDER, Recipient::new(first.as_ref()))?
+                } else {
+                    builder.compact(&PROVIDER, first.as_ref())?
+                }
+            };
+            out.push('\n');
+            Ok(out.into_bytes())
+        }
+        JweCommand::Decrypt {
+            key,
+            alg,
+            enc,
+            password_file,
+            file,
+        } => {
+            let mut set = candidate_keys(&key)?;
+            if let Some(path) = &password_file {
+                set.push(password_key(path)?);
+            }
+            let algs = match alg {
+                Some(list) => parse_alg_list(&list)?
+                    .into_iter()
+                    .map(|a| match a {
+                        Algorithm::KeyManagement(a) => Ok(a),
+                        other => Err(Failure::usage(format!(
+                            "--alg: {other} is not a JWE key management algorithm"
+                        ))),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+                None => key_algs(&set, password_file.is_some())?,
+            };
+            let encs = match enc {
+                Some(list) => list
+                    .split(',')
+                    .map(|e| parse_enc(e.trim()))
+                    .collect::<Result<Vec<_>, _>>()?,
+                None => ContentEncryptionAlgorithm::ALL.to_vec(),
+            };
+            let decryption =
+                Decryption::new(&algs, &encs).map_err(|e| Failure::usage(e.to_string()))?;
+            let store = JwkSetStore::new(&set, PROVIDER.keys);
+            let token = read_token(file.as_deref())?;
+            let opened = decryption.decrypt(&PROVIDER, &token, &store)?;
+            Ok(opened.plaintext.to_vec())
+        }
+    }
+}
+
+fn parse_enc(text: &str) -> Result<ContentEncryptionAlgorithm, Failure> {
+    text.parse()
+        .map_err(|e: jose::Error| Failure::usage(format!("--enc: {e}")))
+}
+
+fn parse_km_alg(text: &str) -> Result<KeyManagementAlgorithm, Failure> {
+    text.parse()
+        .map_err(|e: jose::Error| Failure::usage(format!("--alg: {e}")))
+}
+
+/// The password of `--password-file` as an oct JWK for PBES2.
+fn password_key(path: &Path) -> Result<Jwk, Failure> {
+    let bytes = zeroize::Zeroizing::new(
+        std::fs::read(path)
+            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
+    );
+    let password = bytes
+        .strip_suffix(b"\n")
+        .map(|p| p.strip_suffix(b"\r").unwrap_or(p))
+        .unwrap_or(&bytes);
+    let key = OctKey::new(jose::core::Secret::from_slice(password))
+        .map_err(|_| Failure::usage("the password file is empty"))?;
+    Ok(Jwk::new(Key::Oct(key)))
+}
+
+/// Without --alg, the allow-list is the keys' own `alg` members (a
+/// content-encryption `alg` on a key means `dir`); a password allows the
+/// three PBES2 algorithms.
+fn key_algs(set: &JwkSet, password: bool) -> Result<Vec<KeyManagementAlgorithm>, Failure> {
+    let mut algs = Vec::new();
+    for jwk in set.keys() {
+        let alg = match jwk.alg() {
+            Some(Algorithm::KeyManagement(a)) => a,
+            Some(Algorithm::ContentEncryption(_)) => KeyManagementAlgorithm::Dir,
+            _ if password && jwk.params().kid.is_none() && matches!(jwk.key(), Key::Oct(_)) => {
+                continue;
+            }
+            _ => {
+                return Err(Failure::usage(
+                    "give --alg: not every key has a JWE \"alg\" member",
+                ));
+            }
+        };
+        if !algs.contains(&alg) {
+            algs.push(alg);
+        }
+    }
+    if password {
+        algs.extend([
+            KeyManagementAlgorithm::Pbes2Hs256A128Kw,
+            KeyManagementAlgorithm::Pbes2Hs384A192Kw,
+            KeyManagementAlgorithm::Pbes2Hs512A256Kw,
+        ]);
+    }
+    Ok(algs)
+}

@@ -1,0 +1,324 @@
+//! Decryption: allow-lists for `alg` and `enc`, `crit`, `zip` limits, and
+//! keys from a [`KeyStore`].
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use jose_core::header::{self, Header};
+use jose_core::json::{self, Object};
+use jose_core::{
+    Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Error, KeyManagementAlgorithm,
+    KeyStore, MalformedReason, Policy, b64,
+};
+use jose_jwk::Provider;
+use zeroize::Zeroizing;
+
+use crate::Limits;
+use crate::parse::{self, RawJwe};
+
+/// How to decrypt: the allowed key management and content encryption
+/// algorithms, the understood `crit` extensions and the limits. Built once,
+/// reused for every message. There is no `Default`: both allow-lists are
+/// required (RFC 8725 section 3.1).
+#[derive(Clone, Debug)]
+pub struct Decryption {
+    algs: Vec<KeyManagementAlgorithm>,
+    encs: Vec<ContentEncryptionAlgorithm>,
+    understood: Vec<String>,
+    limits: Limits,
+}
+
+/// A decrypted JWE.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Decrypted {
+    /// The integrity-protected header.
+    pub protected: Header,
+    /// The joint header of the recipient that decrypted: protected, shared
+    /// unprotected and per-recipient members together. Only the protected
+    /// members are authenticated.
+    pub joint: Header,
+    /// The plaintext (decompressed if `zip` was used).
+    pub plaintext: Zeroizing<Vec<u8>>,
+    /// The JWE AAD (JSON serializations), authenticated.
+    pub aad: Option<Vec<u8>>,
+    /// Which recipient's key opened the message (0 for compact).
+    pub recipient_index: usize,
+    /// The key management algorithm used.
+    pub alg: KeyManagementAlgorithm,
+    /// The content encryption algorithm used.
+    pub enc: ContentEncryptionAlgorithm,
+}
+
+impl Decryption {
+    /// Decryption that accepts only these algorithms.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApiMisuse`] when either list is empty.
+    pub fn new(
+        algs: &[KeyManagementAlgorithm],
+        encs: &[ContentEncryptionAlgorithm],
+    ) -> Result<Self, Error> {
+        if algs.is_empty() || encs.is_empty() {
+            return Err(Error::ApiMisuse(
+                "the algorithm allow-lists must not be empty",
+            ));
+        }
+        Ok(Self {
+            algs: algs.to_vec(),
+            encs: encs.to_vec(),
+            understood: Vec::new(),
+            limits: Limits::default(),
+        })
+    }
+
+    /// Declares a `crit` extension the caller understands and checks itself.
+    #[must_use]
+    pub fn understand(mut self, name: impl Into<String>) -> Self {
+        self.understood.push(name.into());
+        self
+    }
+
+    /// Replaces the limits.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Decrypts a JWE in any serialization with a key from `keys`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for input that is not a JWE or is over a limit;
+    /// [`Error::Policy`] for an algorithm outside the allow-lists, an unknown
+    /// `crit`, a `p2c` above the limit, or no key that fits;
+    /// [`Error::DecryptionFailed`] when no key opens it, whatever the reason.
+    pub fn decrypt(
+        &self,
+        provider: &Provider,
+        input: &str,
+        keys: &dyn KeyStore,
+    ) -> Result<Decrypted, Error> {
+        let raw = parse::parse(input, &self.limits)?;
+        let protected_obj = decode_protected(&raw.protected_b64, &self.limits)?;
+        let protected = Header::from_object(protected_obj.clone())?;
+        let empty = Object::new();
+        let shared = raw.unprotected.as_ref().unwrap_or(&empty);
+
+        // zip and crit must be integrity protected (RFC 7516 4.1.3, RFC 7515 4.1.11).
+        for r in &raw.recipients {
+            let own = r.header.as_ref().unwrap_or(&empty);
+            for name in ["zip", "crit"] {
+                if shared.contains_key(name) || own.contains_key(name) {
+                    return Err(Error::Policy(Policy::NotProtected(name.to_string())));
+                }
+            }
+        }
+        if let Some(crit) = &protected.crit {
+            for name in crit {
+                let understood = self.understood.iter().any(|u| u == name);
+                if !understood || !protected.contains(name) {
+                    return Err(Error::Policy(Policy::UnknownCritical(name.clone())));
+                }
+            }
+        }
+
+        let mut aad = raw.protected_b64.clone().into_bytes();
+        if let Some(extra) = &raw.aad_b64 {
+            aad.push(b'.');
+            aad.extend_from_slice(extra.as_bytes());
+        }
+
+        let mut first_error = None;
+        for (index, recipient) in raw.recipients.iter().enumerate() {
+            let own = recipient.header.as_ref().unwrap_or(&empty);
+            match self.open_for(
+                provider,
+                &raw,
+                &protected_obj,
+                shared,
+                own,
+                &recipient.encrypted_key,
+                &aad,
+                keys,
+            ) {
+                Ok(Opened {
+                    joint,
+                    alg,
+                    enc,
+                    plaintext,
+                }) => {
+                    let aad = match &raw.aad_b64 {
+                        Some(a) => Some(b64::decode("aad", a)?),
+                        None => None,
+                    };
+                    return Ok(Decrypted {
+                        protected,
+                        joint,
+                        plaintext,
+                        aad,
+                        recipient_index: index,
+                        alg,
+                        enc,
+                    });
+                }
+                Err(e) => {
+                    // A recipient no key fits says less than one that failed.
+                    let replace = match (&first_error, &e) {
+                        (None, _) => true,
+                        (Some(Error::Policy(Policy::NoMatchingKey)), e) => {
+                            !matches!(e, Error::Policy(Policy::NoMatchingKey))
+                        }
+                        _ => false,
+                    };
+                    if replace {
+                        first_error = Some(e);
+                    }
+                }
+            }
+        }
+        Err(first_error.unwrap_or(Error::DecryptionFailed))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn open_for(
+        &self,
+        provider: &Provider,
+        raw: &RawJwe,
+        protected: &Object,
+        shared: &Object,
+        own: &Object,
+        encrypted_key: &[u8],
+        aad: &[u8],
+        keys: &dyn KeyStore,
+    ) -> Result<Opened, Error> {
+        let joint = Header::from_object(header::join_disjoint(&[protected, shared, own])?)?;
+        let alg = match joint.alg {
+            Some(Algorithm::KeyManagement(a)) => a,
+            Some(other) => {
+                return Err(Error::Policy(Policy::AlgorithmNotAllowed(
+                    other.name().to_string(),
+                )));
+            }
+            None => return Err(Error::malformed("header \"alg\"", MalformedReason::Missing)),
+        };
+        if !self.algs.contains(&alg) {
+            return Err(Error::Policy(Policy::AlgorithmNotAllowed(
+                alg.name().to_string(),
+            )));
+        }
+        let enc = joint
+            .enc
+            .ok_or_else(|| Error::malformed("header \"enc\"", MalformedReason::Missing))?;
+        if !self.encs.contains(&enc) {
+            return Err(Error::Policy(Policy::AlgorithmNotAllowed(
+                enc.name().to_string(),
+            )));
+        }
+        if raw.iv.len() != enc.iv_len() {
+            return Err(Error::malformed(
+                "iv",
+                MalformedReason::Invalid("has the wrong length for enc"),
+            ));
+        }
+        if raw.tag.len() != enc.tag_len() {
+            return Err(Error::malformed(
+                "tag",
+                MalformedReason::Invalid("has the wrong length for enc"),
+            ));
+        }
+        if joint.p2c.is_some_and(|c| c > self.limits.max_p2c) {
+            return Err(Error::Policy(Policy::LimitExceeded("p2c")));
+        }
+        if joint.p2s.as_ref().is_some_and(|s| s.len() < 8) {
+            return Err(Error::malformed(
+                "header \"p2s\"",
+                MalformedReason::Invalid("must be at least 8 bytes (RFC 7518 section 4.8.1.1)"),
+            ));
+        }
+        let cipher = provider.content_cipher(enc)?;
+        let candidates = keys.key_decryptors(alg, &joint)?;
+        if candidates.is_empty() {
+            return Err(Error::Policy(Policy::NoMatchingKey));
+        }
+        let mut error = Error::DecryptionFailed;
+        for decryptor in &candidates {
+            if decryptor.algorithm() != alg {
+                continue;
+            }
+            let cek = match decryptor.decrypt_key(&joint, enc, encrypted_key) {
+                Ok(cek) => cek,
+                Err(Error::DecryptionFailed) => continue,
+                Err(e) => {
+                    error = e;
+                    continue;
+                }
+            };
+            // A tag failure tries the next key: every failure looks the same.
+            if let Ok(plaintext) = cipher.decrypt(&cek, &raw.iv, aad, &raw.ciphertext, &raw.tag) {
+                {
+                    let plaintext = match joint.zip {
+                        None => plaintext,
+                        Some(CompressionAlgorithm::Def) => {
+                            inflate(&plaintext, self.limits.max_plaintext)?
+                        }
+                        Some(_) => {
+                            return Err(Error::Unsupported(jose_core::Unsupported::Algorithm(
+                                "zip".into(),
+                            )));
+                        }
+                    };
+                    return Ok(Opened {
+                        joint,
+                        alg,
+                        enc,
+                        plaintext,
+                    });
+                }
+            }
+        }
+        Err(error)
+    }
+}
+
+/// What one recipient's key opened.
+struct Opened {
+    joint: Header,
+    alg: KeyManagementAlgorithm,
+    enc: ContentEncryptionAlgorithm,
+    plaintext: Zeroizing<Vec<u8>>,
+}
+
+/// Raw DEFLATE (RFC 1951) with a bound on the output (zip bombs).
+fn inflate(data: &[u8], limit: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
+    use miniz_oxide::inflate::{TINFLStatus, decompress_to_vec_with_limit};
+    match decompress_to_vec_with_limit(data, limit) {
+        Ok(out) => Ok(Zeroizing::new(out)),
+        Err(e) if e.status == TINFLStatus::HasMoreOutput => Err(Error::malformed(
+            "decompressed plaintext",
+            MalformedReason::TooLarge { limit },
+        )),
+        Err(_) => Err(Error::malformed(
+            "compressed plaintext",
+            MalformedReason::Invalid("is not valid DEFLATE data"),
+        )),
+    }
+}
+
+fn decode_protected(text: &str, limits: &Limits) -> Result<Object, Error> {
+    if text.is_empty() {
+        return Ok(Object::new());
+    }
+    if text.len() > limits.max_header {
+        return Err(Error::malformed(
+            "protected header",
+            MalformedReason::TooLarge {
+                limit: limits.max_header,
+            },
+        ));
+    }
+    let bytes = b64::decode("protected header", text)?;
+    json::parse_object("protected header", &bytes)
+}

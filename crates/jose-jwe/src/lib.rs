@@ -1,0 +1,110 @@
+//! # jose-jwe
+//!
+//! JSON Web Encryption (RFC 7516) in all three serializations: compact,
+//! flattened JSON and general JSON with several recipients (one CEK, each
+//! recipient with its own key management algorithm and header), with
+//! shared and per-recipient unprotected headers, JWE AAD, and `zip: "DEF"`
+//! under a size limit.
+//!
+//! Decryption takes allow-lists for both `alg` and `enc`; the header never
+//! picks the key type, keys come from a [`KeyStore`](jose_core::KeyStore),
+//! and every cryptographic failure is the same
+//! [`Error::DecryptionFailed`](jose_core::Error::DecryptionFailed).
+//!
+//! ```
+//! use jose_core::{ContentEncryptionAlgorithm as Enc, KeyManagementAlgorithm as Alg};
+//! use jose_jwe::{Decryption, JweBuilder, Recipient};
+//! use jose_jwk::{JwkSet, JwkSetStore, KeySpec};
+//!
+//! let provider = jose_rustcrypto::PROVIDER;
+//! let alice = provider.keys.generate(KeySpec::Curve(jose_core::Curve::X25519))?.with_kid("alice");
+//! let bob = provider.keys.generate(KeySpec::Oct { len: 32 })?.with_kid("bob");
+//!
+//! // One message for two recipients with different algorithms.
+//! let to_alice = provider.keys.encrypting_key(&alice)?.key_encryptor(Alg::EcdhEsA256Kw)?;
+//! let to_bob = provider.keys.encrypting_key(&bob)?.key_encryptor(Alg::A256Kw)?;
+//! let jwe = JweBuilder::new(b"meet at noon", Enc::A256Gcm)
+//!     .compress()
+//!     .general(&provider, &[Recipient::new(to_alice.as_ref()), Recipient::new(to_bob.as_ref())])?;
+//!
+//! // Bob opens it with his key set; only A256KW and A256GCM are allowed.
+//! let store = JwkSetStore::new(&JwkSet::from_iter([bob]), provider.keys);
+//! let opened = Decryption::new(&[Alg::A256Kw], &[Enc::A256Gcm])?.decrypt(&provider, &jwe, &store)?;
+//! assert_eq!(&*opened.plaintext, b"meet at noon");
+//! assert_eq!(opened.recipient_index, 1);
+//! # Ok::<(), jose_core::Error>(())
+//! ```
+//!
+//! ## Crate features
+//!
+//! - `std` (default): `std` integration in dependencies. The crate itself is
+//!   `no_std` with `alloc`.
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod decrypt;
+mod encrypt;
+mod parse;
+
+pub use decrypt::{Decrypted, Decryption};
+pub use encrypt::{JweBuilder, Recipient};
+
+/// Limits applied before and during decryption, so that hostile input is
+/// refused early and bounded in the work it causes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest serialized JWE accepted, in bytes. Default 4 MiB.
+    pub max_input: usize,
+    /// The largest base64url protected header accepted. Default 16 KiB.
+    pub max_header: usize,
+    /// The most recipients of a general JSON JWE. Default 16.
+    pub max_recipients: usize,
+    /// The largest plaintext after `zip` decompression. Default 4 MiB.
+    pub max_plaintext: usize,
+    /// The largest PBES2 iteration count (`p2c`) accepted. Default
+    /// 1,200,000: twice the count this workspace uses when encrypting with
+    /// PBES2-HS256+A128KW, and bounded so that a hostile header cannot make
+    /// a decryption run for seconds.
+    pub max_p2c: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_input: 4 * 1024 * 1024,
+            max_header: 16 * 1024,
+            max_recipients: 16,
+            max_plaintext: 4 * 1024 * 1024,
+            max_p2c: 1_200_000,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets the largest plaintext after decompression.
+    #[must_use]
+    pub fn max_plaintext(mut self, bytes: usize) -> Self {
+        self.max_plaintext = bytes;
+        self
+    }
+
+    /// Sets the largest PBES2 iteration count accepted.
+    #[must_use]
+    pub fn max_p2c(mut self, count: u64) -> Self {
+        self.max_p2c = count;
+        self
+    }
+
+    /// Sets the largest serialized JWE accepted.
+    #[must_use]
+    pub fn max_input(mut self, bytes: usize) -> Self {
+        self.max_input = bytes;
+        self
+    }
+}
