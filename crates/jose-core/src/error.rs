@@ -35,6 +35,8 @@ pub enum Error {
     /// Decryption failed (wrong key, bad tag, bad padding). Deliberately carries
     /// no detail, so that no failure mode can be told from another.
     DecryptionFailed,
+    /// A JWT's claims fail validation: which claim, which check.
+    InvalidClaim(InvalidClaim),
     /// The caller used the API in a way it does not allow.
     ApiMisuse(&'static str),
     /// A backend (a hardware token, a remote signer, the OS random source)
@@ -67,6 +69,7 @@ impl fmt::Display for Error {
             Self::InvalidKey(k) => k.fmt(f),
             Self::BadSignature => f.write_str("signature verification failed"),
             Self::DecryptionFailed => f.write_str("decryption failed"),
+            Self::InvalidClaim(c) => c.fmt(f),
             Self::ApiMisuse(what) => write!(f, "api misuse: {what}"),
             Self::Backend(b) => b.fmt(f),
         }
@@ -267,6 +270,111 @@ impl fmt::Display for InvalidKey {
             write!(f, "invalid key: {}", self.reason)
         } else {
             write!(f, "invalid key: jwk \"{}\" {}", self.member, self.reason)
+        }
+    }
+}
+
+/// A JWT claim that fails validation. See [`Error::InvalidClaim`]. Values
+/// are included where they are safe to show (times, issuer names), so that
+/// the message says what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidClaim {
+    /// `exp` is at or before now (minus leeway): the token has expired.
+    Expired {
+        /// The `exp` value, in seconds since the epoch.
+        exp: i64,
+        /// The current time used for the check.
+        now: i64,
+    },
+    /// `nbf` is after now (plus leeway): the token is not valid yet.
+    NotYetValid {
+        /// The `nbf` value.
+        nbf: i64,
+        /// The current time used for the check.
+        now: i64,
+    },
+    /// `iat` is in the future (plus leeway).
+    IssuedInFuture {
+        /// The `iat` value.
+        iat: i64,
+        /// The current time used for the check.
+        now: i64,
+    },
+    /// `iat` is older than the configured maximum age.
+    TooOld {
+        /// The `iat` value.
+        iat: i64,
+        /// The maximum age, in seconds.
+        max_age: i64,
+    },
+    /// `iss` is not one of the expected issuers.
+    Issuer(String),
+    /// No audience of the token is accepted.
+    Audience,
+    /// `sub` is not the expected subject.
+    Subject(String),
+    /// A required claim is absent.
+    Missing(String),
+    /// A claim has the wrong JSON type (for example `exp` as a string).
+    WrongType {
+        /// The claim.
+        claim: String,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// The header `typ` is not the expected one.
+    Type(String),
+}
+
+impl fmt::Display for InvalidClaim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Expired { exp, now } => {
+                write!(f, "jwt claim \"exp\" is in the past (exp {exp}, now {now})")
+            }
+            Self::NotYetValid { nbf, now } => {
+                write!(
+                    f,
+                    "jwt claim \"nbf\" is in the future (nbf {nbf}, now {now})"
+                )
+            }
+            Self::IssuedInFuture { iat, now } => {
+                write!(
+                    f,
+                    "jwt claim \"iat\" is in the future (iat {iat}, now {now})"
+                )
+            }
+            Self::TooOld { iat, max_age } => write!(
+                f,
+                "jwt claim \"iat\" is older than the maximum age of {max_age} seconds (iat {iat})"
+            ),
+            Self::Issuer(iss) => write!(
+                f,
+                "jwt claim \"iss\" value \"{}\" is not an accepted issuer",
+                Truncated(iss)
+            ),
+            Self::Audience => f.write_str("jwt claim \"aud\" has no accepted audience"),
+            Self::Subject(sub) => write!(
+                f,
+                "jwt claim \"sub\" value \"{}\" is not the expected subject",
+                Truncated(sub)
+            ),
+            Self::Missing(claim) => {
+                write!(
+                    f,
+                    "jwt claim \"{}\" is required but missing",
+                    Truncated(claim)
+                )
+            }
+            Self::WrongType { claim, expected } => {
+                write!(f, "jwt claim \"{}\" must be {expected}", Truncated(claim))
+            }
+            Self::Type(typ) => write!(
+                f,
+                "jwt header \"typ\" value \"{}\" is not the expected type",
+                Truncated(typ)
+            ),
         }
     }
 }

@@ -54,7 +54,8 @@ pub use backend::{
     KeyStore, Sealed, SecureRandom, Signer, SigningKey, Verifier, VerifyingKey, WrappedKey,
 };
 pub use error::{
-    BackendError, Error, InvalidKey, Malformed, MalformedReason, Policy, Result, Unsupported,
+    BackendError, Error, InvalidClaim, InvalidKey, Malformed, MalformedReason, Policy, Result,
+    Unsupported,
 };
 pub use header::Header;
 pub use secret::Secret;

@@ -278,11 +278,15 @@ impl<'p> JweBuilder<'p> {
                 own.kid = recipient.encryptor.key_id().map(String::from);
             }
             let own_obj = to_object(&own)?;
-            let joint = Header::from_object(header::join_disjoint(&[
-                &to_object(&protected)?,
-                &shared,
-                &own_obj,
-            ])?)?;
+            let joint = Header::from_object(
+                header::join_disjoint(&[&to_object(&protected)?, &shared, &own_obj]).map_err(
+                    |_| {
+                        Error::ApiMisuse(
+                            "the protected, shared and recipient headers share a member",
+                        )
+                    },
+                )?,
+            )?;
             let wrapped = recipient.encryptor.encrypt_key(&joint, self.enc, &cek)?;
             if let Some(direct) = wrapped.cek {
                 cek = direct;
@@ -301,8 +305,15 @@ impl<'p> JweBuilder<'p> {
             let mut joined = to_object(&protected)?;
             for r in &mut out {
                 for (k, v) in core::mem::take(&mut r.header) {
-                    if joined.contains_key(&k) || shared.contains_key(&k) {
-                        return Err(Error::ApiMisuse("a header member is set twice"));
+                    // An algorithm may echo a member the caller chose (PBES2
+                    // `p2c`): the same value twice is one member.
+                    match joined.get(&k) {
+                        Some(existing) if *existing == v => continue,
+                        Some(_) => return Err(Error::ApiMisuse("a header member is set twice")),
+                        None if shared.contains_key(&k) => {
+                            return Err(Error::ApiMisuse("a header member is set twice"));
+                        }
+                        None => {}
                     }
                     joined.insert(k, v);
                 }

@@ -153,6 +153,20 @@ impl Jwk {
         self.params.alg
     }
 
+    /// Whether the key's `alg` member (if any) allows `alg`. A key whose
+    /// `alg` is a content encryption algorithm is a CEK for `dir` (RFC 7520
+    /// section 3.6).
+    pub fn allows_algorithm(&self, alg: Algorithm) -> bool {
+        match self.params.alg {
+            None => true,
+            Some(Algorithm::ContentEncryption(_)) => {
+                alg == Algorithm::KeyManagement(KeyManagementAlgorithm::Dir)
+                    || self.params.alg == Some(alg)
+            }
+            Some(own) => own == alg,
+        }
+    }
+
     /// Whether the key has private or secret parts.
     pub fn is_private(&self) -> bool {
         self.key.is_private()

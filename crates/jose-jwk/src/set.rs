@@ -91,7 +91,7 @@ impl<'a> KeyQuery<'a> {
             }
         }
         if let Some(alg) = self.alg {
-            if jwk.alg().is_some_and(|a| a != alg) || jwk.check_fits(alg).is_err() {
+            if !jwk.allows_algorithm(alg) || jwk.check_fits(alg).is_err() {
                 return false;
             }
             // A key meant for the other kind of operation does not fit.

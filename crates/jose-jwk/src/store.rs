@@ -94,7 +94,7 @@ impl JwkSetStore {
         header: &'a Header,
     ) -> impl Iterator<Item = &'a Entry> + 'a {
         let fits = move |e: &&Entry| {
-            e.jwk.alg().is_none_or(|a| a == alg)
+            e.jwk.allows_algorithm(alg)
                 && e.jwk.check_fits(alg).is_ok()
                 && thumbprints_match(&e.jwk, header)
         };
