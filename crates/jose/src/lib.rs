@@ -8,6 +8,7 @@
 //! - [`jwk`]: JSON Web Keys and JWK Sets (`jose-jwk`);
 //! - [`jws`]: JSON Web Signature (`jose-jws`, feature `jws`, on by default);
 //! - [`jwe`]: JSON Web Encryption (`jose-jwe`, feature `jwe`, on by default);
+//! - [`jwt`]: JSON Web Token (`jose-jwt`, feature `jwt`, on by default);
 //! - [`rustcrypto`]: the RustCrypto backend (`jose-rustcrypto`, feature
 //!   `rustcrypto`, on by default).
 //!
@@ -27,6 +28,7 @@
 //!
 //! - `jws` (default): JSON Web Signature.
 //! - `jwe` (default): JSON Web Encryption.
+//! - `jwt` (default): JSON Web Token.
 //! - `rustcrypto` (default): the RustCrypto backend.
 
 #![no_std]
@@ -38,6 +40,8 @@ pub use jose_jwe as jwe;
 pub use jose_jwk as jwk;
 #[cfg(feature = "jws")]
 pub use jose_jws as jws;
+#[cfg(feature = "jwt")]
+pub use jose_jwt as jwt;
 #[cfg(feature = "rustcrypto")]
 pub use jose_rustcrypto as rustcrypto;
 

@@ -1,0 +1,322 @@
+//! [`Validation`]: how JWTs are checked, configured once and reused.
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+
+use jose_core::json::Object;
+use jose_core::{Error, Header, InvalidClaim, JwsAlgorithm};
+use jose_jws::Verification;
+
+use crate::claims::{Audience, NumericDate};
+
+/// A source of the current time, in seconds since the epoch. Inject one in
+/// tests; the default (with the `std` feature) is the system clock.
+pub trait Clock: Send + Sync {
+    /// The current time, in seconds since the epoch.
+    fn now(&self) -> i64;
+}
+
+impl<F: Fn() -> i64 + Send + Sync> Clock for F {
+    fn now(&self) -> i64 {
+        self()
+    }
+}
+
+/// The system clock.
+#[cfg(feature = "std")]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+#[cfg(feature = "std")]
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        i64::try_from(since).unwrap_or(i64::MAX)
+    }
+}
+
+/// How to validate a JWT: the allowed signature algorithms (required), and
+/// the claim checks. `exp` is required and checked by default, `nbf`
+/// always when present.
+///
+/// ```
+/// use jose_core::JwsAlgorithm;
+/// use jose_jwt::Validation;
+///
+/// let validation = Validation::new(&[JwsAlgorithm::Es256])?
+///     .issuer("https://issuer.example")
+///     .audience("https://api.example")
+///     .leeway(30)
+///     .require("sub");
+/// # Ok::<(), jose_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Validation {
+    pub(crate) verification: Verification,
+    issuers: Vec<String>,
+    audiences: Vec<String>,
+    subject: Option<String>,
+    require_exp: bool,
+    required: Vec<String>,
+    leeway: i64,
+    iat_not_in_future: bool,
+    max_age: Option<i64>,
+    typ: Option<String>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl fmt::Debug for Validation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validation")
+            .field("algorithms", &self.verification.allowed())
+            .field("issuers", &self.issuers)
+            .field("audiences", &self.audiences)
+            .field("subject", &self.subject)
+            .field("require_exp", &self.require_exp)
+            .field("required", &self.required)
+            .field("leeway", &self.leeway)
+            .field("iat_not_in_future", &self.iat_not_in_future)
+            .field("max_age", &self.max_age)
+            .field("typ", &self.typ)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Validation {
+    /// Validation that accepts signatures made with `algorithms` only.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApiMisuse`] when the list is empty.
+    pub fn new(algorithms: &[JwsAlgorithm]) -> Result<Self, Error> {
+        Ok(Self {
+            verification: Verification::new(algorithms)?,
+            issuers: Vec::new(),
+            audiences: Vec::new(),
+            subject: None,
+            require_exp: true,
+            required: Vec::new(),
+            leeway: 0,
+            iat_not_in_future: false,
+            max_age: None,
+            typ: None,
+            clock: None,
+        })
+    }
+
+    /// Accepts tokens from `iss` (repeat for several issuers). Without any,
+    /// `iss` is not checked.
+    #[must_use]
+    pub fn issuer(mut self, iss: impl Into<String>) -> Self {
+        self.issuers.push(iss.into());
+        self
+    }
+
+    /// Accepts tokens for `aud` (repeat for several). A token is valid if any
+    /// of its audiences is accepted; a token without `aud` is then refused.
+    #[must_use]
+    pub fn audience(mut self, aud: impl Into<String>) -> Self {
+        self.audiences.push(aud.into());
+        self
+    }
+
+    /// Requires `sub` to equal `sub`.
+    #[must_use]
+    pub fn subject(mut self, sub: impl Into<String>) -> Self {
+        self.subject = Some(sub.into());
+        self
+    }
+
+    /// Requires the claim `name` to be present.
+    #[must_use]
+    pub fn require(mut self, name: impl Into<String>) -> Self {
+        self.required.push(name.into());
+        self
+    }
+
+    /// Whether `exp` is required (default: yes). When present it is always
+    /// checked.
+    #[must_use]
+    pub fn require_exp(mut self, required: bool) -> Self {
+        self.require_exp = required;
+        self
+    }
+
+    /// Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (default 0).
+    #[must_use]
+    pub fn leeway(mut self, seconds: u32) -> Self {
+        self.leeway = i64::from(seconds);
+        self
+    }
+
+    /// Refuses tokens whose `iat` is in the future.
+    #[must_use]
+    pub fn reject_iat_in_future(mut self) -> Self {
+        self.iat_not_in_future = true;
+        self
+    }
+
+    /// Refuses tokens issued more than `seconds` ago (requires `iat`).
+    #[must_use]
+    pub fn max_age(mut self, seconds: u32) -> Self {
+        self.max_age = Some(i64::from(seconds));
+        self
+    }
+
+    /// Requires the header `typ` to be `typ` (compared as RFC 7515 section
+    /// 4.1.9 says: case-insensitive, `application/` optional), such as
+    /// `at+jwt` (RFC 9068).
+    #[must_use]
+    pub fn typ(mut self, typ: impl Into<String>) -> Self {
+        self.typ = Some(typ.into());
+        self
+    }
+
+    /// Uses `clock` for the current time (tests, or a trusted time source).
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Declares a JWS `crit` extension the caller understands.
+    #[must_use]
+    pub fn understand(mut self, name: impl Into<String>) -> Self {
+        self.verification = self.verification.understand(name);
+        self
+    }
+
+    fn now(&self) -> Result<i64, Error> {
+        if let Some(clock) = &self.clock {
+            return Ok(clock.now());
+        }
+        #[cfg(feature = "std")]
+        {
+            Ok(SystemClock.now())
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            Err(Error::ApiMisuse("no clock: set one with Validation::clock"))
+        }
+    }
+
+    /// Checks the header's `typ`.
+    pub(crate) fn check_header(&self, header: &Header) -> Result<(), Error> {
+        if let Some(expected) = &self.typ {
+            let actual = header.typ.as_deref().unwrap_or_default();
+            if !same_media_type(actual, expected) {
+                return Err(Error::InvalidClaim(InvalidClaim::Type(actual.into())));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the claims (already type-checked) against this configuration.
+    pub(crate) fn check_claims(&self, obj: &Object) -> Result<(), Error> {
+        let now = self.now()?;
+        let date = |name: &str| -> Result<Option<NumericDate>, Error> {
+            obj.get(name)
+                .and_then(serde_json::Value::as_f64)
+                .map(|v| NumericDate::from_f64(name, v))
+                .transpose()
+        };
+        for name in &self.required {
+            if !obj.contains_key(name.as_str()) {
+                return Err(Error::InvalidClaim(InvalidClaim::Missing(name.clone())));
+            }
+        }
+        match date("exp")? {
+            // RFC 7519 section 4.1.4: the token must not be accepted on or
+            // after exp.
+            Some(exp) if (now as f64) >= exp.as_f64() + self.leeway as f64 => {
+                return Err(Error::InvalidClaim(InvalidClaim::Expired {
+                    exp: exp.as_secs(),
+                    now,
+                }));
+            }
+            Some(_) => {}
+            None if self.require_exp => {
+                return Err(Error::InvalidClaim(InvalidClaim::Missing("exp".into())));
+            }
+            None => {}
+        }
+        if let Some(nbf) = date("nbf")? {
+            if (now as f64) + (self.leeway as f64) < nbf.as_f64() {
+                return Err(Error::InvalidClaim(InvalidClaim::NotYetValid {
+                    nbf: nbf.as_secs(),
+                    now,
+                }));
+            }
+        }
+        let iat = date("iat")?;
+        if self.iat_not_in_future {
+            if let Some(iat) = iat {
+                if (now as f64) + (self.leeway as f64) < iat.as_f64() {
+                    return Err(Error::InvalidClaim(InvalidClaim::IssuedInFuture {
+                        iat: iat.as_secs(),
+                        now,
+                    }));
+                }
+            }
+        }
+        if let Some(max_age) = self.max_age {
+            let iat =
+                iat.ok_or_else(|| Error::InvalidClaim(InvalidClaim::Missing("iat".into())))?;
+            if (now as f64) - (self.leeway as f64) > iat.as_f64() + max_age as f64 {
+                return Err(Error::InvalidClaim(InvalidClaim::TooOld {
+                    iat: iat.as_secs(),
+                    max_age,
+                }));
+            }
+        }
+        if !self.issuers.is_empty() {
+            let iss = obj
+                .get("iss")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| Error::InvalidClaim(InvalidClaim::Missing("iss".into())))?;
+            if !self.issuers.iter().any(|i| i == iss) {
+                return Err(Error::InvalidClaim(InvalidClaim::Issuer(iss.into())));
+            }
+        }
+        if !self.audiences.is_empty() {
+            let aud: Audience = match obj.get("aud") {
+                Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
+                    Error::InvalidClaim(InvalidClaim::WrongType {
+                        claim: "aud".into(),
+                        expected: "a string or an array of strings",
+                    })
+                })?,
+                None => return Err(Error::InvalidClaim(InvalidClaim::Missing("aud".into()))),
+            };
+            if !self.audiences.iter().any(|a| aud.contains(a)) {
+                return Err(Error::InvalidClaim(InvalidClaim::Audience));
+            }
+        }
+        if let Some(expected) = &self.subject {
+            let sub = obj
+                .get("sub")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| Error::InvalidClaim(InvalidClaim::Missing("sub".into())))?;
+            if sub != expected {
+                return Err(Error::InvalidClaim(InvalidClaim::Subject(sub.into())));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Compares media types as RFC 7515 section 4.1.9 asks: ASCII
+/// case-insensitively, with the `application/` prefix optional.
+pub(crate) fn same_media_type(a: &str, b: &str) -> bool {
+    fn strip(t: &str) -> &str {
+        match t.get(..12) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("application/") => t.get(12..).unwrap_or(t),
+            _ => t,
+        }
+    }
+    strip(a).eq_ignore_ascii_case(strip(b))
+}
