@@ -208,28 +208,26 @@ fn demo() -> Result<(), String> {
 cd '{dir}'
 run() {{ printf '\n$ %s\n' "$*" | sed "s|{jose}|jose|g"; "$@"; }}
 to() {{ out=$1; shift; printf '\n$ %s > %s\n' "$*" "$out" | sed "s|{jose}|jose|g"; "$@" > "$out"; }}
-printf '# Make a signing key (ES256), publish its public half and thumbprint:\n'
-to signer.jwk {jose} jwk gen --alg ES256 --kid demo-key
-to signer.pub.jwk {jose} jwk pub signer.jwk
-run cat signer.pub.jwk
-run {jose} jwk thumbprint --uri signer.pub.jwk
-printf '\n# Sign a message and verify it with the public key:\n'
-printf 'hello, JOSE' > message.txt
-to message.jws {jose} jws sign --key signer.jwk message.txt
-run cat message.jws
-run {jose} jws verify --key signer.pub.jwk message.jws
-echo
-printf '\n# Encrypt the signed message for a recipient (ECDH-ES+A256KW on X25519), decrypt it:\n'
-to recipient.jwk {jose} jwk gen --alg ECDH-ES+A256KW --crv X25519 --kid demo-recipient
+printf '# Make an issuer signing key (ES256) and a recipient key (X25519), publish the public halves:\n'
+to issuer.jwk {jose} jwk gen --alg ES256 --kid issuer-2026
+to issuer.pub.jwk {jose} jwk pub issuer.jwk
+run cat issuer.pub.jwk
+run {jose} jwk thumbprint --uri issuer.pub.jwk
+to recipient.jwk {jose} jwk gen --alg ECDH-ES+A256KW --crv X25519 --kid recipient-2026
 to recipient.pub.jwk {jose} jwk pub recipient.jwk
-to message.jwe {jose} jwe encrypt --key recipient.pub.jwk --enc A256GCM message.jws
-run cat message.jwe
-run {jose} jwe decrypt --key recipient.jwk message.jwe
-echo
+printf '\n# Issue an access token (a JWT signed with ES256) and verify it:\n'
+to token.jwt {jose} jwt sign --key issuer.jwk --iss https://issuer.example --aud https://api.example --sub alice --exp 15m --iat --typ at+jwt --claim scope=orders:read < /dev/null
+run cat token.jwt
+run {jose} jwt verify --key issuer.pub.jwk --iss https://issuer.example --aud https://api.example --typ at+jwt token.jwt
+printf '\n# Encrypt the signed token for the recipient (a nested JWT, cty JWT), then decrypt and verify:\n'
+tr -d '\n' < token.jwt > token.jws
+to token.jwe {jose} jwe encrypt --key recipient.pub.jwk --enc A256GCM --header '{{"cty":"JWT"}}' token.jws
+run cat token.jwe
+run {jose} jwt verify --key issuer.pub.jwk --key recipient.jwk --aud https://api.example token.jwe
 printf '\n# A tampered token is refused (exit status 1):\n'
-sed 's/\.\([A-Za-z0-9_-]\)/.X/' message.jws > tampered.jws
-run cat tampered.jws
-if {jose} jws verify --key signer.pub.jwk tampered.jws; then exit 1; else echo "(exit status $?)"; fi
+sed 's/\.\([A-Za-z0-9_-]\)/.X/' token.jwt > tampered.jwt
+run cat tampered.jwt
+if {jose} jwt verify --key issuer.pub.jwk tampered.jwt; then exit 1; else echo "(exit status $?)"; fi
 "#,
         dir = dir.display(),
         jose = jose.display(),

@@ -13,6 +13,7 @@ mod io;
 mod jwe;
 mod jwk;
 mod jws;
+mod jwt;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -20,8 +21,8 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
-/// JOSE from the command line: JSON Web Keys, Signatures and Encryption
-/// today; tokens (JWT) as the toolkit grows.
+/// JOSE from the command line: JSON Web Keys, Signatures, Encryption and
+/// Tokens.
 #[derive(Debug, Parser)]
 #[command(name = "jose", version, propagate_version = true)]
 struct Cli {
@@ -40,6 +41,9 @@ enum Command {
     /// Encrypt and decrypt JSON Web Encryption.
     #[command(subcommand)]
     Jwe(jwe::JweCommand),
+    /// Issue, verify and inspect JSON Web Tokens.
+    #[command(subcommand)]
+    Jwt(jwt::JwtCommand),
 }
 
 /// Why a command failed, and with which exit status.
@@ -117,6 +121,7 @@ fn main() -> ExitCode {
         Command::Jwk(cmd) => jwk::run(cmd),
         Command::Jws(cmd) => jws::run(cmd),
         Command::Jwe(cmd) => jwe::run(cmd),
+        Command::Jwt(cmd) => jwt::run(cmd),
     };
     match result {
         Ok(output) => {
