@@ -136,15 +136,21 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
                 .map(|e| Recipient::new(e.as_ref()))
                 .collect();
             let mut out = if json {
-                builder.general(&PROVIDER, &recipients)?
+                builder
+                    .general(&PROVIDER, &recipients)
+                    .map_err(misuse_is_usage)?
             } else {
                 let first = encryptors
                     .first()
                     .ok_or_else(|| Failure::usage("no --key given"))?;
                 if flattened {
-                    builder.flattened(&PROVIDER, Recipient::new(first.as_ref()))?
+                    builder
+                        .flattened(&PROVIDER, Recipient::new(first.as_ref()))
+                        .map_err(misuse_is_usage)?
                 } else {
-                    builder.compact(&PROVIDER, first.as_ref())?
+                    builder
+                        .compact(&PROVIDER, first.as_ref())
+                        .map_err(misuse_is_usage)?
                 }
             };
             out.push('\n');
@@ -158,6 +164,13 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             file,
         } => {
             let mut set = candidate_keys(&key)?;
+            // The allow-list comes from the --key files only; the password
+            // adds the PBES2 algorithms.
+            let key_algs = if alg.is_none() {
+                Some(key_algs(&set, password_file.is_some())?)
+            } else {
+                None
+            };
             if let Some(path) = &password_file {
                 set.push(password_key(path)?);
             }
@@ -171,7 +184,7 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
                         ))),
                     })
                     .collect::<Result<Vec<_>, _>>()?,
-                None => key_algs(&set, password_file.is_some())?,
+                None => key_algs.unwrap_or_default(),
             };
             let encs = match enc {
                 Some(list) => list
@@ -187,6 +200,14 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             let opened = decryption.decrypt(&PROVIDER, &token, &store)?;
             Ok(opened.plaintext.to_vec())
         }
+    }
+}
+
+/// A builder's misuse comes from conflicting flags: a usage error.
+pub(crate) fn misuse_is_usage(e: jose::Error) -> Failure {
+    match e {
+        jose::Error::ApiMisuse(_) => Failure::usage(e.to_string()),
+        other => Failure::from(other),
     }
 }
 
@@ -224,9 +245,6 @@ fn key_algs(set: &JwkSet, password: bool) -> Result<Vec<KeyManagementAlgorithm>,
         let alg = match jwk.alg() {
             Some(Algorithm::KeyManagement(a)) => a,
             Some(Algorithm::ContentEncryption(_)) => KeyManagementAlgorithm::Dir,
-            _ if password && jwk.params().kid.is_none() && matches!(jwk.key(), Key::Oct(_)) => {
-                continue;
-            }
             _ => {
                 return Err(Failure::usage(
                     "give --alg: not every key has a JWE \"alg\" member",

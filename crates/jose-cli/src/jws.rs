@@ -101,6 +101,8 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
                 .iter()
                 .map(|s| SignatureSpec::new(s.as_ref()).protected(header.clone()))
                 .collect();
+            // Builder refusals here concern the payload as much as the flags
+            // (an unencoded compact payload with a '.'): input rejected, 1.
             let mut out = if json {
                 builder.general(&specs)?
             } else {
