@@ -66,6 +66,7 @@ fn step(name: &str, mut cmd: Command) -> Result<(), String> {
 fn ci() -> Result<(), String> {
     check_vectors()?;
     setup_interop_peer()?;
+    let softhsm = setup_softhsm()?;
 
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--check"]);
@@ -85,6 +86,7 @@ fn ci() -> Result<(), String> {
 
     let mut test = cargo();
     test.args(["test", "--workspace", "--all-features"]);
+    test.envs(softhsm.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let counts = step_counting_tests("cargo test", test)?;
 
     let mut nostd = cargo();
@@ -189,6 +191,73 @@ fn setup_interop_peer() -> Result<(), String> {
     step("npm ci (interop peer)", npm).map_err(|e| {
         format!("{e}: the interop tests need Node.js and npm (Debian package: nodejs)")
     })
+}
+
+/// Installs SoftHSM2 from Debian's packages when it is missing and we are
+/// root, then builds a fresh, isolated test token with
+/// `shared/pkcs11/softhsm-setup.sh`. Returns the variables the PKCS#11 tests
+/// read (`SOFTHSM2_CONF`, `PKCS11_MODULE`, ...). Without SoftHSM2 (not root,
+/// no package) it says so in one line and the PKCS#11 tests fail under CI.
+fn setup_softhsm() -> Result<Vec<(String, String)>, String> {
+    let have = |tool: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !have("softhsm2-util") || !have("pkcs11-tool") {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0"));
+        if !root {
+            eprintln!(
+                "xtask: SoftHSM2 is missing: install the Debian packages softhsm2 and opensc (the PKCS#11 tests need them)"
+            );
+            return Ok(Vec::new());
+        }
+        let mut update = Command::new("apt-get");
+        update.args(["update", "-qq"]);
+        step("apt-get update", update)?;
+        let mut install = Command::new("apt-get");
+        install
+            .args([
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "softhsm2",
+                "opensc",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        step("apt-get install softhsm2 opensc", install)?;
+    }
+    let script = root().join("../shared/pkcs11/softhsm-setup.sh");
+    if !script.is_file() {
+        return Err(format!("{} is missing", script.display()));
+    }
+    let state = env::temp_dir().join(format!("jose-softhsm-{}", std::process::id()));
+    eprintln!("==> SoftHSM2 test token in {}", state.display());
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg("--reset")
+        .arg(&state)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "softhsm-setup.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let vars = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (name, value) = line.strip_prefix("export ")?.split_once('=')?;
+            Some((name.to_owned(), value.trim_matches('\'').to_owned()))
+        })
+        .collect();
+    Ok(vars)
 }
 
 /// The main job, from the shell: make keys, sign, verify, and show that a

@@ -1,0 +1,58 @@
+//! # jose-pkcs11
+//!
+//! Keys on a PKCS#11 token (a hardware security module, a smart card,
+//! SoftHSM2) behind the same traits as software keys: a [`TokenKey`] is a
+//! `SigningKey` for JWS and a `DecryptingKey` for JWE, and a [`TokenStore`]
+//! is a `KeyStore`. Private keys never leave the token.
+//!
+//! | JOSE | on the token |
+//! | --- | --- |
+//! | RS256/384/512 | `CKM_SHA*_RSA_PKCS` |
+//! | PS256/384/512 | `CKM_SHA*_RSA_PKCS_PSS`, MGF1 with the same hash, salt = hash length |
+//! | ES256/384/512 | SHA-2 in software, `CKM_ECDSA` (fixed-length R \|\| S) |
+//! | EdDSA / Ed25519 | `CKM_EDDSA` |
+//! | RSA-OAEP, RSA-OAEP-256/384/512 | `CKM_RSA_PKCS_OAEP`; optionally raw RSA + OAEP in software ([`TokenOptions`]) |
+//! | RSA1_5 | `CKM_RSA_PKCS`, a random CEK on any failure |
+//! | A128KW/A192KW/A256KW | `CKM_AES_KEY_WRAP` unwrap |
+//! | ECDH-ES(+A*KW) on P-256/384/521 | `CKM_ECDH1_DERIVE` (`CKD_NULL`), Concat KDF in software |
+//!
+//! Verification and encryption need only public keys and run in software
+//! ([`TokenKey::verifying_key`], [`TokenKey::public_jwk`]).
+//!
+//! ```no_run
+//! use jose_core::JwsAlgorithm;
+//! use jose_pkcs11::{Pin, Token, TokenOptions, TokenSelector};
+//!
+//! let token = Token::open(
+//!     "/usr/lib/softhsm/libsofthsm2.so".as_ref(),
+//!     &TokenSelector::Label("jose-test".into()),
+//!     &Pin::Env("PKCS11_PIN".into()),
+//!     &TokenOptions::default(),
+//! )?;
+//! let key = token.key("ec-p256")?;
+//! let signer = key.signing_key()?.signer(JwsAlgorithm::Es256)?;
+//! let jws = jose_jws::JwsBuilder::new(b"signed on the token").compact(signer.as_ref())?;
+//! # Ok::<(), jose_core::Error>(())
+//! ```
+//!
+//! ## Threads and sessions
+//!
+//! A [`Token`] is `Send + Sync` and cheap to clone. Each operation takes a
+//! session from a pool, so many threads can sign at once; one long-lived
+//! session keeps the login (closing the last session would log out).
+//! `C_Initialize` runs once per module and process.
+
+#![forbid(unsafe_code)]
+// A std crate (PKCS#11 loads a shared library): `core` paths buy nothing.
+#![allow(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
+
+mod key;
+mod oaep;
+mod store;
+mod token;
+mod uri;
+
+pub use key::{TokenKey, TokenKeyKind};
+pub use store::TokenStore;
+pub use token::{Pin, Token, TokenOptions, TokenSelector};
+pub use uri::{ObjectType, Pkcs11Uri};
