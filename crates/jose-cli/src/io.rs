@@ -3,8 +3,9 @@
 use std::io::Read;
 use std::path::Path;
 
+use jose::core::KeyStore;
 use jose::core::json;
-use jose::jwk::{Jwk, JwkSet};
+use jose::jwk::{Jwk, JwkSet, JwkSetStore};
 use jose::rustcrypto::PROVIDER;
 use zeroize::Zeroizing;
 
@@ -115,26 +116,117 @@ pub(crate) fn read_key_file(path: &Path) -> Result<Keys, Failure> {
         .map_err(|f| Failure::rejected(format!("key {}: {}", path.display(), f.message)))
 }
 
-/// Every key of every `--key` file, as one JWK Set of candidates.
-pub(crate) fn candidate_keys(paths: &[std::path::PathBuf]) -> Result<JwkSet, Failure> {
-    let mut set = JwkSet::new();
-    for path in paths {
-        match read_key_file(path)? {
-            Keys::One(jwk) => set.push(*jwk),
-            Keys::Set(s) => s.keys().iter().cloned().for_each(|k| set.push(k)),
-        }
-    }
-    Ok(set)
+/// Whether a `--key` argument is a `pkcs11:` URI rather than a file.
+fn is_uri(path: &Path) -> bool {
+    path.to_str()
+        .is_some_and(jose::pkcs11::Pkcs11Uri::is_pkcs11_uri)
 }
 
-/// A private JWK with its signing key, built once.
+/// Opens the token key a `pkcs11:` URI names.
+pub(crate) fn token_key(path: &Path) -> Result<jose::pkcs11::TokenKey, Failure> {
+    let text = path.to_str().unwrap_or_default();
+    let uri = jose::pkcs11::Pkcs11Uri::parse(text).map_err(|e| Failure::usage(e.to_string()))?;
+    let (_, key) = jose::pkcs11::Token::open_uri(&uri, &jose::pkcs11::TokenOptions::default())?;
+    Ok(key)
+}
+
+/// The candidate keys of the `--key` arguments: JWK and JWK Set files, and
+/// keys on PKCS#11 tokens (their public JWKs join the set, so verification
+/// runs in software; decryption runs on the token).
+#[derive(Debug, Default)]
+pub(crate) struct Candidates {
+    pub(crate) set: JwkSet,
+    pub(crate) token_keys: Vec<jose::pkcs11::TokenKey>,
+}
+
+impl Candidates {
+    /// A key store over all candidates.
+    pub(crate) fn store(&self) -> Stores {
+        let mut stores: Vec<Box<dyn KeyStore>> =
+            vec![Box::new(JwkSetStore::new(&self.set, PROVIDER.keys))];
+        if !self.token_keys.is_empty() {
+            stores.push(Box::new(jose::pkcs11::TokenStore::from_keys(
+                self.token_keys.clone(),
+            )));
+        }
+        Stores(stores)
+    }
+}
+
+/// Several key stores searched in order.
+#[derive(Debug)]
+pub(crate) struct Stores(Vec<Box<dyn KeyStore>>);
+
+impl KeyStore for Stores {
+    fn verifiers(
+        &self,
+        alg: jose::core::JwsAlgorithm,
+        header: &jose::core::Header,
+    ) -> Result<Vec<std::sync::Arc<dyn jose::core::Verifier>>, jose::Error> {
+        let mut out = Vec::new();
+        for store in &self.0 {
+            out.extend(store.verifiers(alg, header)?);
+        }
+        Ok(out)
+    }
+
+    fn key_decryptors(
+        &self,
+        alg: jose::core::KeyManagementAlgorithm,
+        header: &jose::core::Header,
+    ) -> Result<Vec<std::sync::Arc<dyn jose::core::KeyDecryptor>>, jose::Error> {
+        let mut out = Vec::new();
+        for store in &self.0 {
+            out.extend(store.key_decryptors(alg, header)?);
+        }
+        Ok(out)
+    }
+}
+
+/// Every key of every `--key` argument.
+pub(crate) fn candidates(paths: &[std::path::PathBuf]) -> Result<Candidates, Failure> {
+    let mut out = Candidates::default();
+    for path in paths {
+        if is_uri(path) {
+            let key = token_key(path)?;
+            if let Some(jwk) = key.public_jwk() {
+                out.set.push(jwk.clone());
+            }
+            out.token_keys.push(key);
+            continue;
+        }
+        match read_key_file(path)? {
+            Keys::One(jwk) => out.set.push(*jwk),
+            Keys::Set(s) => s.keys().iter().cloned().for_each(|k| out.set.push(k)),
+        }
+    }
+    Ok(out)
+}
+
+/// Every key of every `--key` file, as one JWK Set of candidates (JWK files
+/// only).
+pub(crate) fn candidate_keys(paths: &[std::path::PathBuf]) -> Result<JwkSet, Failure> {
+    Ok(candidates(paths)?.set)
+}
+
+/// A private JWK with its signing key, built once; for a token key, the
+/// JWK is its public half (no `alg`).
 pub(crate) type LoadedSigningKey = (Jwk, std::sync::Arc<dyn jose::core::SigningKey>);
 
-/// One signing key per `--key` file (a JWK, or a JWK Set of exactly one).
+/// One signing key per `--key` (a JWK, a JWK Set of exactly one, or a
+/// `pkcs11:` URI).
 pub(crate) fn signing_keys(paths: &[std::path::PathBuf]) -> Result<Vec<LoadedSigningKey>, Failure> {
     paths
         .iter()
         .map(|path| {
+            if is_uri(path) {
+                let key = token_key(path)?;
+                let public = key
+                    .public_jwk()
+                    .cloned()
+                    .ok_or_else(|| Failure::rejected("the token key cannot sign"))?;
+                return Ok((public, key.signing_key()?));
+            }
             let jwk = match read_key_file(path)? {
                 Keys::One(jwk) => *jwk,
                 Keys::Set(s) => match s.keys() {

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, Header, KeyManagementAlgorithm};
 use jose::jwe::{Decryption, JweBuilder, Recipient};
-use jose::jwk::{Jwk, JwkSet, JwkSetStore, Key, OctKey};
+use jose::jwk::{Jwk, JwkSet, Key, OctKey};
 use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
-use crate::io::{candidate_keys, parse_alg_list, read_input, read_token};
+use crate::io::{candidate_keys, candidates, parse_alg_list, read_input, read_token};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JweCommand {
@@ -163,16 +163,16 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             password_file,
             file,
         } => {
-            let mut set = candidate_keys(&key)?;
+            let mut cands = candidates(&key)?;
             // The allow-list comes from the --key files only; the password
             // adds the PBES2 algorithms.
             let key_algs = if alg.is_none() {
-                Some(key_algs(&set, password_file.is_some())?)
+                Some(key_algs(&cands.set, password_file.is_some())?)
             } else {
                 None
             };
             if let Some(path) = &password_file {
-                set.push(password_key(path)?);
+                cands.set.push(password_key(path)?);
             }
             let algs = match alg {
                 Some(list) => parse_alg_list(&list)?
@@ -195,7 +195,7 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             };
             let decryption =
                 Decryption::new(&algs, &encs).map_err(|e| Failure::usage(e.to_string()))?;
-            let store = JwkSetStore::new(&set, PROVIDER.keys);
+            let store = cands.store();
             let token = read_token(file.as_deref())?;
             let opened = decryption.decrypt(&PROVIDER, &token, &store)?;
             Ok(opened.plaintext.to_vec())

@@ -20,9 +20,11 @@ pub(crate) enum JwkCommand {
     /// HS*, A*KW, A*GCMKW, PBES2 and dir with --enc), and the JWK gets that
     /// "alg". With --kty (and --crv or --bits) the shape is explicit.
     Gen(GenArgs),
-    /// Print the public part of a JWK or of every key of a JWK Set.
+    /// Print the public part of a JWK, of every key of a JWK Set, or of a
+    /// key on a PKCS#11 token (kid: the key's label).
     Pub {
-        /// A JWK or JWK Set file (standard input if absent or "-").
+        /// A JWK or JWK Set file (standard input if absent or "-"), or a
+        /// pkcs11: URI.
         file: Option<PathBuf>,
     },
     /// Print the RFC 7638 thumbprint of a JWK (or its RFC 9278 URI).
@@ -99,7 +101,20 @@ pub(crate) enum Use {
 pub(crate) fn run(cmd: JwkCommand) -> Result<Vec<u8>, Failure> {
     match cmd {
         JwkCommand::Gen(args) => generate(&args),
-        JwkCommand::Pub { file } => public(read_input(file.as_deref())?.as_slice()),
+        JwkCommand::Pub { file } => match file.as_deref() {
+            Some(uri)
+                if uri
+                    .to_str()
+                    .is_some_and(jose::pkcs11::Pkcs11Uri::is_pkcs11_uri) =>
+            {
+                let key = crate::io::token_key(uri)?;
+                let jwk = key.public_jwk().ok_or_else(|| {
+                    Failure::rejected("a secret key on the token has no public part")
+                })?;
+                json_line(jwk)
+            }
+            _ => public(read_input(file.as_deref())?.as_slice()),
+        },
         JwkCommand::Thumbprint { hash, uri, file } => {
             let jwk = parse_jwk(&read_input(file.as_deref())?)?;
             let hash = match hash {

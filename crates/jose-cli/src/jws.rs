@@ -5,12 +5,10 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 use jose::core::{Algorithm, Header, JwsAlgorithm, SigningKey};
-use jose::jwk::{JwkSetStore, KeyProvider};
 use jose::jws::{JwsBuilder, SignatureSpec, Verification};
-use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
-use crate::io::{candidate_keys, parse_alg_list, read_input, read_token, signing_keys};
+use crate::io::{candidates, parse_alg_list, read_input, read_token, signing_keys};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwsCommand {
@@ -125,7 +123,8 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
             payload,
             file,
         } => {
-            let set = candidate_keys(&key)?;
+            let cands = candidates(&key)?;
+            let set = &cands.set;
             let allowed: Vec<JwsAlgorithm> = match alg {
                 Some(list) => parse_alg_list(&list)?
                     .into_iter()
@@ -136,11 +135,11 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
                         ))),
                     })
                     .collect::<Result<_, _>>()?,
-                None => key_algs(&set)?,
+                None => key_algs(set)?,
             };
             let verification =
                 Verification::new(&allowed).map_err(|e| Failure::usage(e.to_string()))?;
-            let store = JwkSetStore::new(&set, PROVIDER.keys as &dyn KeyProvider);
+            let store = cands.store();
             let token = read_token(file.as_deref())?;
             let verified = match payload {
                 Some(p) => {

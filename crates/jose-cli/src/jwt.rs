@@ -7,13 +7,13 @@ use clap::Subcommand;
 use jose::core::json::Object;
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, JwsAlgorithm, KeyManagementAlgorithm};
 use jose::jwe::Decryption;
-use jose::jwk::{JwkSet, JwkSetStore};
+use jose::jwk::JwkSet;
 use jose::jwt::{JwtBuilder, NumericDate, Validation};
 use jose::rustcrypto::PROVIDER;
 use serde_json::Value;
 
 use crate::Failure;
-use crate::io::{candidate_keys, json_line, parse_alg_list, read_input, read_token, signing_keys};
+use crate::io::{candidates, json_line, parse_alg_list, read_input, read_token, signing_keys};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwtCommand {
@@ -185,10 +185,10 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
             typ,
             file,
         } => {
-            let set = candidate_keys(&key)?;
+            let cands = candidates(&key)?;
             let algs = match alg {
                 Some(list) => parse_alg_list(&list)?,
-                None => key_algs(&set)?,
+                None => key_algs(&cands.set)?,
             };
             let jws_algs: Vec<JwsAlgorithm> = algs
                 .iter()
@@ -223,7 +223,7 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
             for claim in require.iter().flat_map(|r| r.split(',')) {
                 validation = validation.require(claim.trim());
             }
-            let store = JwkSetStore::new(&set, PROVIDER.keys);
+            let store = cands.store();
             let token = read_token(file.as_deref())?;
             let jwt = if is_jwe(&token) {
                 let decryption = Decryption::new(&jwe_algs, ContentEncryptionAlgorithm::ALL)

@@ -9,6 +9,7 @@
 //! - [`jws`]: JSON Web Signature (`jose-jws`, feature `jws`, on by default);
 //! - [`jwe`]: JSON Web Encryption (`jose-jwe`, feature `jwe`, on by default);
 //! - [`jwt`]: JSON Web Token (`jose-jwt`, feature `jwt`, on by default);
+//! - `pkcs11`: keys on PKCS#11 tokens (`jose-pkcs11`, feature `pkcs11`);
 //! - [`rustcrypto`]: the RustCrypto backend (`jose-rustcrypto`, feature
 //!   `rustcrypto`, on by default).
 //!
@@ -30,6 +31,7 @@
 //! - `jwe` (default): JSON Web Encryption.
 //! - `jwt` (default): JSON Web Token.
 //! - `rustcrypto` (default): the RustCrypto backend.
+//! - `pkcs11`: the PKCS#11 backend (needs a PKCS#11 module at run time).
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -42,6 +44,8 @@ pub use jose_jwk as jwk;
 pub use jose_jws as jws;
 #[cfg(feature = "jwt")]
 pub use jose_jwt as jwt;
+#[cfg(feature = "pkcs11")]
+pub use jose_pkcs11 as pkcs11;
 #[cfg(feature = "rustcrypto")]
 pub use jose_rustcrypto as rustcrypto;
 
