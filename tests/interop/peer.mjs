@@ -12,8 +12,21 @@
 //   { "op": "decrypt", "format": ..., "algs": [...], "encs": [...], "jwk": {...}, "token": "..." }
 //   { "op": "es256k-sign" | "es256k-verify", "jwk": {...}, ... }: compact ES256K
 //     through node:crypto (OpenSSL), since the jose package has no secp256k1.
+//   { "op": "jwt-sign", "alg": A, "jwk": {...}, "claims": {...}, "header": {...}? }:
+//     a JWT through SignJWT (the header's members beside alg, such as typ and kid).
+//   { "op": "jwt-verify", "jwk": {...}, "token": "...", "algs": [A...], "now": seconds,
+//     "issuer"?, "audience"?, "subject"?, "typ"?, "required"?: [...], "leeway"?: seconds,
+//     "max_age"?: seconds }: jwtVerify with currentDate = now.
+//   { "op": "jwt-nested-encrypt", "sign": {"alg": A, "jwk": {...}}, "claims": {...},
+//     "header": {...}?, "encrypt": {"alg": A, "enc": E, "jwk": {...}} }: SignJWT, then
+//     CompactEncrypt of the JWS with cty "JWT" (RFC 7519 section 5.2).
+//   { "op": "jwt-nested-decrypt", "token": "...", "decrypt": {"algs": [...], "encs": [...],
+//     "jwk": {...}}, "verify": {the jwt-verify members but token} }: compactDecrypt,
+//     cty "JWT" checked, then jwtVerify of the plaintext.
 // A result: { "ok": true, "token": "..." } or { "ok": true, "payload_b64u": "...",
-//   "header": {...} } or { "ok": false, "error": "..." }.
+//   "header": {...} } or, for jwt-verify and jwt-nested-decrypt, { "ok": true,
+//   "claims": {...}, "header": {...}, "outer_header": {...}? } or
+//   { "ok": false, "error": "..." }.
 import * as crypto from 'node:crypto';
 import * as jose from 'jose';
 
@@ -132,10 +145,67 @@ function es256kVerify(req) {
   return { payload_b64u: payload };
 }
 
+// JWT: SignJWT and jwtVerify. The verify options mirror ours: allowed
+// algorithms, issuer, audience, subject, typ, required claims, a fixed
+// current time, leeway (clockTolerance) and maximum age.
+async function jwtSign(req) {
+  const header = { alg: req.alg, ...(req.header || {}) };
+  return { token: await new jose.SignJWT(req.claims).setProtectedHeader(header).sign(await key(req.jwk, req.alg)) };
+}
+
+function jwtOptions(req) {
+  const options = { algorithms: req.algs, currentDate: new Date(req.now * 1000) };
+  if (req.issuer !== undefined) options.issuer = req.issuer;
+  if (req.audience !== undefined) options.audience = req.audience;
+  if (req.subject !== undefined) options.subject = req.subject;
+  if (req.typ !== undefined) options.typ = req.typ;
+  if (req.required !== undefined) options.requiredClaims = req.required;
+  if (req.leeway !== undefined) options.clockTolerance = req.leeway;
+  if (req.max_age !== undefined) options.maxTokenAge = req.max_age;
+  return options;
+}
+
+async function jwtVerifyWith(token, req) {
+  const alg = jose.decodeProtectedHeader(token).alg;
+  const result = await jose.jwtVerify(token, await key(req.jwk, alg), jwtOptions(req));
+  return { claims: result.payload, header: result.protectedHeader };
+}
+
+async function jwtVerify(req) {
+  return jwtVerifyWith(req.token, req);
+}
+
+async function jwtNestedEncrypt(req) {
+  const { alg, jwk } = req.sign;
+  const header = { alg, ...(req.header || {}) };
+  const inner = await new jose.SignJWT(req.claims).setProtectedHeader(header).sign(await key(jwk, alg));
+  const e = req.encrypt;
+  const token = await new jose.CompactEncrypt(new TextEncoder().encode(inner))
+    .setProtectedHeader({ alg: e.alg, enc: e.enc, cty: 'JWT' })
+    .encrypt(await jweKey(e.jwk, e.alg));
+  return { token };
+}
+
+async function jwtNestedDecrypt(req) {
+  const d = req.decrypt;
+  const options = { keyManagementAlgorithms: d.algs, contentEncryptionAlgorithms: d.encs };
+  const opened = await jose.compactDecrypt(req.token, async (h, t) => jweKey(d.jwk, algOf(h, t)), options);
+  const cty = opened.protectedHeader.cty;
+  if (typeof cty !== 'string' || cty.toLowerCase().replace(/^application\//, '') !== 'jwt') {
+    throw new Error('the JWE cty is not "JWT": not a nested JWT');
+  }
+  const inner = new TextDecoder('utf-8', { fatal: true }).decode(opened.plaintext);
+  return { ...(await jwtVerifyWith(inner, req.verify)), outer_header: opened.protectedHeader };
+}
+
 const results = [];
 for (const req of JSON.parse(input)) {
   try {
-    const ops = { sign, verify, encrypt, decrypt, 'es256k-sign': es256kSign, 'es256k-verify': es256kVerify };
+    const ops = {
+      sign, verify, encrypt, decrypt, 'es256k-sign': es256kSign, 'es256k-verify': es256kVerify,
+      'jwt-sign': jwtSign, 'jwt-verify': jwtVerify,
+      'jwt-nested-encrypt': jwtNestedEncrypt, 'jwt-nested-decrypt': jwtNestedDecrypt,
+    };
     const out = await ops[req.op](req);
     results.push({ ok: true, ...out });
   } catch (e) {

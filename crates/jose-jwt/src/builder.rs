@@ -19,11 +19,20 @@ use crate::claims::{Audience, Claims, NumericDate};
 ///
 /// Relative times (`issued_now`, `expires_in`, `not_before_in`) count from
 /// [`JwtBuilder::now`], or from the system clock with the `std` feature.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct JwtBuilder {
     claims: Claims<Object>,
     header: Header,
     now: Option<i64>,
+    /// The first setter that failed (a registered claim of the wrong
+    /// type): reported by `sign`/`encrypt`, never silently dropped.
+    error: Option<Error>,
+}
+
+impl Default for JwtBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl JwtBuilder {
@@ -35,6 +44,7 @@ impl JwtBuilder {
             claims: Claims::default(),
             header,
             now: None,
+            error: None,
         }
     }
 
@@ -156,8 +166,11 @@ impl JwtBuilder {
                 // Route registered names through the typed fields.
                 let mut obj = self.to_object();
                 obj.insert(name, value);
-                if let Ok(rebuilt) = Self::from_object(obj) {
-                    self.claims = rebuilt.claims;
+                match Self::from_object(obj) {
+                    Ok(rebuilt) => self.claims = rebuilt.claims,
+                    Err(e) => {
+                        self.error.get_or_insert(e);
+                    }
                 }
             }
             _ => {
@@ -262,6 +275,9 @@ impl JwtBuilder {
     }
 
     fn payload(&self) -> Result<Vec<u8>, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
         serde_json::to_vec(&self.to_object())
             .map_err(|_| Error::ApiMisuse("the claims cannot be serialized"))
     }

@@ -235,11 +235,11 @@ pub fn decode_encrypted<T: DeserializeOwned>(
     })
 }
 
-/// Whether a token is a JWE (five compact parts, or JSON with a ciphertext).
+/// Whether a token is a JWE: five compact parts, or a JSON object with a
+/// top-level `ciphertext` member.
 fn looks_like_jwe(token: &str) -> bool {
-    let trimmed = token.trim_start();
-    if trimmed.starts_with('{') {
-        trimmed.contains("\"ciphertext\"")
+    if token.trim_start().starts_with('{') {
+        json::parse_object("jwt", token.as_bytes()).is_ok_and(|o| o.contains_key("ciphertext"))
     } else {
         token.split('.').count() == 5
     }
@@ -261,11 +261,28 @@ fn claims_from<T: DeserializeOwned>(
     })
 }
 
-/// The JSON of a claims set, which must be an object.
+/// The JSON of a claims set, which must be an object whose registered
+/// claims have their types, and whose custom claims do not repeat a
+/// registered one (which would silently replace the typed field).
 fn claims_json<T: Serialize>(claims: &Claims<T>) -> Result<alloc::vec::Vec<u8>, Error> {
+    if let Ok(serde_json::Value::Object(custom)) = serde_json::to_value(&claims.custom) {
+        claims::check_types(&custom)?;
+        if let Some(name) = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]
+            .into_iter()
+            .find(|n| custom.contains_key(*n))
+        {
+            return Err(Error::InvalidClaim(jose_core::InvalidClaim::WrongType {
+                claim: name.into(),
+                expected: "set through its typed field, not among the custom claims",
+            }));
+        }
+    }
     match serde_json::to_value(claims) {
-        Ok(serde_json::Value::Object(obj)) => serde_json::to_vec(&obj)
-            .map_err(|_| Error::ApiMisuse("the claims cannot be serialized")),
+        Ok(serde_json::Value::Object(obj)) => {
+            claims::check_types(&obj)?;
+            serde_json::to_vec(&obj)
+                .map_err(|_| Error::ApiMisuse("the claims cannot be serialized"))
+        }
         _ => Err(Error::ApiMisuse(
             "the claims must serialize to a JSON object",
         )),

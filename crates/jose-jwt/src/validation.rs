@@ -59,6 +59,7 @@ pub struct Validation {
     pub(crate) verification: Verification,
     issuers: Vec<String>,
     audiences: Vec<String>,
+    any_audience: bool,
     subject: Option<String>,
     require_exp: bool,
     required: Vec<String>,
@@ -75,6 +76,7 @@ impl fmt::Debug for Validation {
             .field("algorithms", &self.verification.allowed())
             .field("issuers", &self.issuers)
             .field("audiences", &self.audiences)
+            .field("any_audience", &self.any_audience)
             .field("subject", &self.subject)
             .field("require_exp", &self.require_exp)
             .field("required", &self.required)
@@ -97,6 +99,7 @@ impl Validation {
             verification: Verification::new(algorithms)?,
             issuers: Vec::new(),
             audiences: Vec::new(),
+            any_audience: false,
             subject: None,
             require_exp: true,
             required: Vec::new(),
@@ -121,6 +124,16 @@ impl Validation {
     #[must_use]
     pub fn audience(mut self, aud: impl Into<String>) -> Self {
         self.audiences.push(aud.into());
+        self
+    }
+
+    /// Accepts a token whatever its `aud`. By default a token that has an
+    /// `aud` is refused unless one of its audiences was configured with
+    /// [`Validation::audience`] (RFC 7519 section 4.1.3: a recipient that
+    /// does not find itself in `aud` MUST reject the token).
+    #[must_use]
+    pub fn accept_any_audience(mut self) -> Self {
+        self.any_audience = true;
         self
     }
 
@@ -282,7 +295,11 @@ impl Validation {
                 return Err(Error::InvalidClaim(InvalidClaim::Issuer(iss.into())));
             }
         }
-        if !self.audiences.is_empty() {
+        if self.audiences.is_empty() {
+            if obj.contains_key("aud") && !self.any_audience {
+                return Err(Error::InvalidClaim(InvalidClaim::Audience));
+            }
+        } else {
             let aud: Audience = match obj.get("aud") {
                 Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
                     Error::InvalidClaim(InvalidClaim::WrongType {
