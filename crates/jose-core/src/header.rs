@@ -276,6 +276,29 @@ pub fn join_disjoint(parts: &[&Object]) -> Result<Object, Error> {
     Ok(joined)
 }
 
+/// Decodes a base64url protected header and parses it strictly into its
+/// JSON object, refusing one whose text is over `max_len` bytes before any
+/// work. An empty text is an empty header (JSON serializations may have no
+/// protected header).
+///
+/// # Errors
+///
+/// [`MalformedReason::TooLarge`], [`MalformedReason::Base64`], or the
+/// errors of [`json::parse_object`].
+pub fn decode_protected(text: &str, max_len: usize) -> Result<Object, Error> {
+    if text.is_empty() {
+        return Ok(Object::new());
+    }
+    if text.len() > max_len {
+        return Err(Error::malformed(
+            "protected header",
+            MalformedReason::TooLarge { limit: max_len },
+        ));
+    }
+    let bytes = b64::decode("protected header", text)?;
+    json::parse_object("protected header", &bytes)
+}
+
 fn member(name: &str) -> String {
     alloc::format!("header \"{name}\"")
 }

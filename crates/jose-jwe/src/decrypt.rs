@@ -5,7 +5,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use jose_core::header::{self, Header};
-use jose_core::json::{self, Object};
+use jose_core::json::Object;
 use jose_core::{
     Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Error, KeyManagementAlgorithm,
     KeyStore, MalformedReason, Policy, b64,
@@ -102,7 +102,7 @@ impl Decryption {
         keys: &dyn KeyStore,
     ) -> Result<Decrypted, Error> {
         let raw = parse::parse(input, &self.limits)?;
-        let protected_obj = decode_protected(&raw.protected_b64, &self.limits)?;
+        let protected_obj = header::decode_protected(&raw.protected_b64, self.limits.max_header)?;
         let protected = Header::from_object(protected_obj.clone())?;
         let empty = Object::new();
         let shared = raw.unprotected.as_ref().unwrap_or(&empty);
@@ -305,20 +305,4 @@ fn inflate(data: &[u8], limit: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
             MalformedReason::Invalid("is not valid DEFLATE data"),
         )),
     }
-}
-
-fn decode_protected(text: &str, limits: &Limits) -> Result<Object, Error> {
-    if text.is_empty() {
-        return Ok(Object::new());
-    }
-    if text.len() > limits.max_header {
-        return Err(Error::malformed(
-            "protected header",
-            MalformedReason::TooLarge {
-                limit: limits.max_header,
-            },
-        ));
-    }
-    let bytes = b64::decode("protected header", text)?;
-    json::parse_object("protected header", &bytes)
 }

@@ -15,7 +15,6 @@ use jose_core::{Error, Header, b64};
 
 use crate::Limits;
 use crate::parse;
-use crate::verify::decode_protected_object;
 
 /// An unverified JWS: its first signature's headers and its payload.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +42,10 @@ pub fn decode_unverified(input: &str) -> Result<Unverified, Error> {
         .signatures
         .first()
         .ok_or(Error::ApiMisuse("a parsed JWS always has a signature"))?;
-    let protected = Header::from_object(decode_protected_object(&first.protected_b64, &limits)?)?;
+    let protected = Header::from_object(jose_core::header::decode_protected(
+        &first.protected_b64,
+        limits.max_header,
+    )?)?;
     let payload = match &raw.payload {
         // An empty compact payload may be detached: report none.
         None => None,

@@ -6,7 +6,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use jose_core::header::{self, Header};
-use jose_core::json::{self, Object};
+use jose_core::json::Object;
 use jose_core::{Algorithm, Error, JwsAlgorithm, KeyStore, MalformedReason, Policy, b64};
 
 use crate::Limits;
@@ -150,7 +150,7 @@ impl Verification {
         keys: &dyn KeyStore,
         b64_seen: &mut Vec<bool>,
     ) -> Result<Verified, Error> {
-        let protected_obj = decode_protected_object(&sig.protected_b64, &self.limits)?;
+        let protected_obj = header::decode_protected(&sig.protected_b64, self.limits.max_header)?;
         let empty = Object::new();
         let unprotected_obj = sig.unprotected.as_ref().unwrap_or(&empty);
         // Compact and most JSON signatures have no unprotected header: then
@@ -270,21 +270,4 @@ impl Verification {
         }
         Err(Error::BadSignature)
     }
-}
-
-/// Decodes and parses a protected header, strictly, into its JSON object.
-pub(crate) fn decode_protected_object(text: &str, limits: &Limits) -> Result<Object, Error> {
-    if text.is_empty() {
-        return Ok(Object::new());
-    }
-    if text.len() > limits.max_header {
-        return Err(Error::malformed(
-            "protected header",
-            MalformedReason::TooLarge {
-                limit: limits.max_header,
-            },
-        ));
-    }
-    let bytes = b64::decode("protected header", text)?;
-    json::parse_object("protected header", &bytes)
 }

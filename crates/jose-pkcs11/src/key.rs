@@ -19,7 +19,7 @@ use jose_rustcrypto::PROVIDER;
 use sha2::Digest;
 use zeroize::Zeroizing;
 
-use crate::token::{Token, ck};
+use crate::token::{Token, ck, ck_with};
 
 /// What kind of key a token object is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -413,7 +413,7 @@ impl TokenKey {
         };
         let signature = self.token.with_session(|s| {
             s.sign(&mechanism, self.handle, &data)
-                .map_err(|e| ck("pkcs11 sign", e))
+                .map_err(|e| ck_with("pkcs11 sign", Some(mechanism.mechanism_type()), e))
         })?;
         // CKM_ECDSA already gives fixed-length r || s: check, never re-encode.
         if let (TokenKeyKind::Ec(crv), true) = (self.kind, alg.name().starts_with("ES")) {

@@ -75,13 +75,23 @@ pub enum TokenSelector {
 /// A failure of the module or the token, mapped to the shared error type
 /// with a message that says what to fix. Never a cryptographic failure.
 pub(crate) fn ck(context: &'static str, e: CkError) -> Error {
+    ck_with(context, None, e)
+}
+
+/// As [`ck`], naming the mechanism when the token lacks it.
+pub(crate) fn ck_with(
+    context: &'static str,
+    mechanism: Option<cryptoki::mechanism::MechanismType>,
+    e: CkError,
+) -> Error {
     let message = match &e {
         CkError::Pkcs11(RvError::PinIncorrect, _) => "the PIN is incorrect".to_owned(),
         CkError::Pkcs11(RvError::PinLocked, _) => "the PIN is locked".to_owned(),
         CkError::Pkcs11(RvError::TokenNotPresent, _) => "the token is not present".to_owned(),
-        CkError::Pkcs11(RvError::MechanismInvalid, _) => {
+        CkError::Pkcs11(RvError::MechanismInvalid | RvError::MechanismParamInvalid, _) => {
+            let name = mechanism.map_or_else(|| "this mechanism".to_owned(), |m| m.to_string());
             return Error::Unsupported(Unsupported::Operation(format!(
-                "{context}: the token does not offer this mechanism"
+                "{context}: the token does not offer {name}"
             )));
         }
         CkError::LibraryLoading(_) => format!("cannot load the PKCS#11 module: {e}"),
