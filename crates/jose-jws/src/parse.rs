@@ -27,6 +27,10 @@ pub(crate) struct RawSignature<'a> {
 pub(crate) struct RawJws<'a> {
     /// `None` when the payload is detached.
     pub(crate) payload: Option<Cow<'a, str>>,
+    /// For compact input, `header.payload` as it stands in the input: the
+    /// signing input when the payload is attached and encoded, borrowed
+    /// rather than rebuilt.
+    pub(crate) compact_signing_input: Option<&'a str>,
     pub(crate) signatures: Vec<RawSignature<'a>>,
 }
 
@@ -50,8 +54,10 @@ pub(crate) fn compact<'a>(input: &'a str, limits: &Limits) -> Result<RawJws<'a>,
     }
     // An empty middle part is an empty payload, or a detached one: only the
     // caller knows which (`verify` or `verify_detached`).
+    let signing_input = input.get(..header.len() + 1 + payload.len());
     Ok(RawJws {
         payload: Some(Cow::Borrowed(payload)),
+        compact_signing_input: signing_input,
         signatures: alloc::vec![RawSignature {
             protected_b64: Cow::Borrowed(header),
             unprotected: None,
@@ -120,6 +126,7 @@ pub(crate) fn json(input: &str, limits: &Limits) -> Result<RawJws<'static>, Erro
     };
     Ok(RawJws {
         payload,
+        compact_signing_input: None,
         signatures,
     })
 }

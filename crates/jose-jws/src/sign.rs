@@ -113,19 +113,37 @@ impl<'p> JwsBuilder<'p> {
                 "the compact serialization has no unprotected header",
             ));
         }
-        let payload = if self.detached {
-            String::new()
+        if !self.encoded && !self.detached {
+            // Checks the attached unencoded payload (UTF-8, no '.').
+            self.payload_text(true)?;
+        }
+        // Build `header.payload` once, in the output buffer: it is the
+        // signing input; a detached payload is cut out afterwards.
+        let protected_b64 = self.protected_b64(&spec)?;
+        let payload_len = if self.encoded {
+            self.payload.len().div_ceil(3) * 4
         } else {
-            self.payload_text(true)?
+            self.payload.len()
         };
-        let (protected_b64, signature) = self.sign_one(&spec)?;
-        let mut out = String::with_capacity(
-            protected_b64.len() + payload.len() + signature.len() * 4 / 3 + 4,
-        );
+        let mut out = String::with_capacity(protected_b64.len() + payload_len + 100);
         out.push_str(&protected_b64);
         out.push('.');
-        if !self.detached {
-            out.push_str(&payload);
+        if self.encoded {
+            b64::encode_into(self.payload, &mut out);
+        } else if let Ok(text) = core::str::from_utf8(self.payload) {
+            out.push_str(text);
+        } else {
+            // A detached binary unencoded payload: sign over the raw bytes.
+            let mut input = out.clone().into_bytes();
+            input.extend_from_slice(self.payload);
+            let signature = spec.signer.sign(&input)?;
+            out.push('.');
+            b64::encode_into(&signature, &mut out);
+            return Ok(out);
+        }
+        let signature = spec.signer.sign(out.as_bytes())?;
+        if self.detached {
+            out.truncate(protected_b64.len() + 1);
         }
         out.push('.');
         b64::encode_into(&signature, &mut out);
@@ -201,7 +219,8 @@ impl<'p> JwsBuilder<'p> {
     }
 
     /// Completes the protected header, and signs.
-    fn sign_one(&self, spec: &SignatureSpec<'_>) -> Result<(String, Vec<u8>), Error> {
+    /// Completes and encodes the protected header of one signature.
+    fn protected_b64(&self, spec: &SignatureSpec<'_>) -> Result<String, Error> {
         let alg = spec.signer.algorithm();
         let mut protected = spec.protected.clone();
         match protected.alg {
@@ -245,7 +264,12 @@ impl<'p> JwsBuilder<'p> {
                 }
             }
         }
-        let protected_b64 = b64::encode(protected.to_json().as_bytes());
+        Ok(b64::encode(protected.to_json().as_bytes()))
+    }
+
+    /// Completes the protected header, and signs.
+    fn sign_one(&self, spec: &SignatureSpec<'_>) -> Result<(String, Vec<u8>), Error> {
+        let protected_b64 = self.protected_b64(spec)?;
         let payload = if self.encoded {
             b64::encode(self.payload).into_bytes()
         } else {

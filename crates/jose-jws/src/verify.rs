@@ -235,11 +235,20 @@ impl Verification {
                 return Err(Error::malformed("payload", MalformedReason::Unexpected));
             }
         };
-        let mut signing_input =
-            Vec::with_capacity(sig.protected_b64.len() + 1 + payload_part.len());
-        signing_input.extend_from_slice(sig.protected_b64.as_bytes());
-        signing_input.push(b'.');
-        signing_input.extend_from_slice(&payload_part);
+        // Compact, attached, encoded: the signing input is a slice of the
+        // input. Otherwise it is assembled once.
+        let assembled;
+        let signing_input: &[u8] = match raw.compact_signing_input {
+            Some(borrowed) if encoded && detached.is_none() => borrowed.as_bytes(),
+            _ => {
+                let mut buf = Vec::with_capacity(sig.protected_b64.len() + 1 + payload_part.len());
+                buf.extend_from_slice(sig.protected_b64.as_bytes());
+                buf.push(b'.');
+                buf.extend_from_slice(&payload_part);
+                assembled = buf;
+                &assembled
+            }
+        };
         let signature = b64::decode("signature", &sig.signature_b64)?;
 
         let candidates = keys.verifiers(alg, joint)?;
@@ -250,7 +259,7 @@ impl Verification {
             if verifier.algorithm() != alg {
                 continue;
             }
-            match verifier.verify(&signing_input, &signature) {
+            match verifier.verify(signing_input, &signature) {
                 Ok(()) => {
                     let unprotected = match &sig.unprotected {
                         Some(u) => Some(Header::from_object(u.clone())?),

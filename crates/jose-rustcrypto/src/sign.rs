@@ -170,11 +170,26 @@ pub(crate) fn verifying_key(jwk: &Jwk) -> Result<Arc<dyn VerifyingKey>, Error> {
         },
         Key::Okp(_) => VerifyKey::Ed25519(Box::new(ed25519_dalek::VerifyingKey::from_jwk(public)?)),
     };
-    Ok(Arc::new(KeyHandle {
+    let handle = KeyHandle {
         key: Arc::new(key),
         algorithms,
         kid: jwk.kid().map(String::from),
-    }))
+    };
+    // Bind every algorithm once: a verification then costs no allocation
+    // for its verifier.
+    let verifiers = handle
+        .algorithms
+        .iter()
+        .map(|alg| handle.bind(*alg).map(|b| Arc::new(b) as Arc<dyn Verifier>))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Arc::new(ReadyVerifiers { handle, verifiers }))
+}
+
+/// A verifying key with a ready verifier per algorithm.
+#[derive(Debug)]
+struct ReadyVerifiers {
+    handle: KeyHandle<VerifyKey>,
+    verifiers: Vec<Arc<dyn Verifier>>,
 }
 
 /// A parsed key with the algorithms it may be used with.
@@ -220,17 +235,21 @@ impl SigningKey for KeyHandle<SignKey> {
     }
 }
 
-impl VerifyingKey for KeyHandle<VerifyKey> {
+impl VerifyingKey for ReadyVerifiers {
     fn algorithms(&self) -> &[JwsAlgorithm] {
-        &self.algorithms
+        &self.handle.algorithms
     }
 
     fn key_id(&self) -> Option<&str> {
-        self.kid.as_deref()
+        self.handle.kid.as_deref()
     }
 
     fn verifier(&self, alg: JwsAlgorithm) -> Result<Arc<dyn Verifier>, Error> {
-        Ok(Arc::new(self.bind(alg)?))
+        self.verifiers
+            .iter()
+            .find(|v| v.algorithm() == alg)
+            .cloned()
+            .ok_or_else(|| mismatch(alg))
     }
 }
 
