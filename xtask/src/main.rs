@@ -4,6 +4,9 @@
 //!   tests need first.
 //! - `cargo xtask demo`: the main job from the shell, with keys it makes.
 //! - `cargo xtask bench`: the criterion benchmarks.
+//! - `cargo xtask fuzz [TARGET] [SECONDS]`: the cargo-fuzz targets of
+//!   `fuzz/`, one or all in turn, for `SECONDS` each (60 by default). Not
+//!   part of `ci`.
 
 #![forbid(unsafe_code)]
 // A std binary: `core` paths buy nothing here.
@@ -20,8 +23,9 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("demo") => demo(),
         Some("bench") => bench(args.get(1..).unwrap_or_default()),
+        Some("fuzz") => fuzz(args.get(1..).unwrap_or_default()),
         _ => {
-            eprintln!("usage: cargo xtask ci | demo | bench [ARGS...]");
+            eprintln!("usage: cargo xtask ci | demo | bench [ARGS...] | fuzz [TARGET] [SECONDS]");
             return ExitCode::from(2);
         }
     };
@@ -312,4 +316,107 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "jose-tests"]).args(args);
     step("cargo bench", cmd)
+}
+
+/// Runs the fuzz targets of `fuzz/` with cargo-fuzz: `TARGET` alone, or every
+/// target in turn, each for `SECONDS` (60 by default). Each corpus
+/// (`fuzz/corpus/<target>`, ignored by git) first gets the seeds of
+/// `fuzz/seeds/<target>`. A target that finds a crash does not stop the
+/// others; its input is left in `fuzz/artifacts/<target>`.
+///
+/// cargo-fuzz needs nightly compiler flags: `RUSTC_BOOTSTRAP=1` lets the
+/// stable toolchain take them.
+fn fuzz(args: &[String]) -> Result<(), String> {
+    let dir = root().join("fuzz");
+    let all = fuzz_targets(&dir)?;
+    let (target, seconds) = match args {
+        [] => (None, None),
+        [one] if one.parse::<u64>().is_ok() => (None, Some(one)),
+        [one] => (Some(one), None),
+        [target, seconds] => (Some(target), Some(seconds)),
+        _ => return Err("usage: cargo xtask fuzz [TARGET] [SECONDS]".into()),
+    };
+    let seconds: u64 = match seconds {
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("not a number of seconds: {s}"))?,
+        None => 60,
+    };
+    let targets = match target {
+        Some(t) if all.contains(t) => vec![t.clone()],
+        Some(t) => {
+            return Err(format!(
+                "no fuzz target {t}: choose one of {}",
+                all.join(", ")
+            ));
+        }
+        None => all,
+    };
+
+    let mut version = cargo();
+    version
+        .args(["fuzz", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if !version.status().is_ok_and(|s| s.success()) {
+        return Err("cargo-fuzz is not installed: cargo install cargo-fuzz".into());
+    }
+
+    let mut failed = Vec::new();
+    for target in &targets {
+        seed_corpus(&dir, target)?;
+        let mut run = cargo();
+        run.current_dir(&dir)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run", target, "--"])
+            .arg(format!("-max_total_time={seconds}"));
+        if let Err(e) = step(&format!("cargo fuzz run {target} ({seconds} s)"), run) {
+            eprintln!("xtask: {e}");
+            failed.push(target.as_str());
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "fuzzing failed for {} (crash inputs in fuzz/artifacts/)",
+            failed.join(", ")
+        ))
+    }
+}
+
+/// The fuzz targets: the files of `fuzz/fuzz_targets/`, by name, sorted.
+fn fuzz_targets(dir: &Path) -> Result<Vec<String>, String> {
+    let sources = dir.join("fuzz_targets");
+    let entries = std::fs::read_dir(&sources)
+        .map_err(|e| format!("cannot list {}: {e}", sources.display()))?;
+    let mut targets: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            name.strip_suffix(".rs").map(str::to_owned)
+        })
+        .collect();
+    targets.sort();
+    Ok(targets)
+}
+
+/// Copies the seeds of `fuzz/seeds/<target>/`, if any, into the target's
+/// corpus directory, creating it.
+fn seed_corpus(dir: &Path, target: &str) -> Result<(), String> {
+    let corpus = dir.join("corpus").join(target);
+    std::fs::create_dir_all(&corpus)
+        .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
+    let Ok(seeds) = std::fs::read_dir(dir.join("seeds").join(target)) else {
+        return Ok(());
+    };
+    for seed in seeds.filter_map(Result::ok) {
+        let from = seed.path();
+        if from.is_file() {
+            let to = corpus.join(seed.file_name());
+            std::fs::copy(&from, &to)
+                .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,53 @@
+//! JWE decryption in every serialization with every key management (but
+//! PBES2, whose PBKDF2 would eat the fuzzing time) and content encryption
+//! algorithm allowed, against a fixed A128KW key (RFC 7520 5.8), a fixed
+//! 32-byte `dir` key and a fixed X25519 key (RFC 7520 curve25519 "Bob").
+
+#![no_main]
+
+use std::sync::OnceLock;
+
+use jose_core::{ContentEncryptionAlgorithm, KeyManagementAlgorithm};
+use jose_jwe::Decryption;
+use jose_jwk::{Jwk, JwkSet, JwkSetStore};
+use jose_rustcrypto::PROVIDER;
+use libfuzzer_sys::fuzz_target;
+
+const A128KW_KEY: &str = r#"{"kty":"oct","kid":"81b20965-8332-43d9-a468-82160ad91ac8","use":"enc","alg":"A128KW","k":"GZy6sIZ6wl9NJOKB-jnmVQ"}"#;
+/// The bytes 0x00 to 0x1f: fits `dir` with A128CBC-HS256 and A256GCM.
+const DIR_KEY: &str =
+    r#"{"kty":"oct","kid":"dir","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
+const X25519_KEY: &str = r#"{"kty":"OKP","kid":"Bob","use":"enc","crv":"X25519","x":"3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08","d":"XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os"}"#;
+
+struct Setup {
+    decryption: Decryption,
+    store: JwkSetStore,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let mut set = JwkSet::new();
+        for key in [A128KW_KEY, DIR_KEY, X25519_KEY] {
+            set.push(Jwk::from_json(key.as_bytes()).expect("fixed key"));
+        }
+        let store = JwkSetStore::new(&set, PROVIDER.keys);
+        assert!(store.skipped().is_empty(), "{:?}", store.skipped());
+        let algs: Vec<KeyManagementAlgorithm> = KeyManagementAlgorithm::ALL
+            .iter()
+            .copied()
+            .filter(|a| !a.name().starts_with("PBES2"))
+            .collect();
+        Setup {
+            decryption: Decryption::new(&algs, ContentEncryptionAlgorithm::ALL)
+                .expect("allow-lists"),
+            store,
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let setup = setup();
+    let input = String::from_utf8_lossy(data);
+    let _ = setup.decryption.decrypt(&PROVIDER, &input, &setup.store);
+});

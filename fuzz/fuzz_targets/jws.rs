@@ -1,0 +1,44 @@
+//! JWS verification in every serialization with every algorithm allowed,
+//! against a fixed HS256 key (RFC 7515 A.1) and a fixed Ed25519 key
+//! (RFC 8037 A.1); and decoding without verification.
+
+#![no_main]
+
+use std::sync::OnceLock;
+
+use jose_core::JwsAlgorithm;
+use jose_jwk::{Jwk, JwkSet, JwkSetStore};
+use jose_jws::{Verification, danger};
+use jose_rustcrypto::PROVIDER;
+use libfuzzer_sys::fuzz_target;
+
+const HS256_KEY: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+const ED25519_KEY: &str = r#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+
+struct Setup {
+    verification: Verification,
+    store: JwkSetStore,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let mut set = JwkSet::new();
+        for key in [HS256_KEY, ED25519_KEY] {
+            set.push(Jwk::from_json(key.as_bytes()).expect("fixed key"));
+        }
+        let store = JwkSetStore::new(&set, PROVIDER.keys);
+        assert!(store.skipped().is_empty(), "{:?}", store.skipped());
+        Setup {
+            verification: Verification::new(JwsAlgorithm::ALL).expect("allow-list"),
+            store,
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let setup = setup();
+    let input = String::from_utf8_lossy(data);
+    let _ = setup.verification.verify(&input, &setup.store);
+    let _ = danger::decode_unverified(&input);
+});
