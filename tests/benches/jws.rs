@@ -1,7 +1,13 @@
 //! JWS compact sign and verify with every algorithm, on a ~300-byte payload
 //! (a typical access token's claims). Run with `cargo xtask bench`.
 
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::semicolon_if_nothing_returned
+)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use jose_core::{Curve, JwsAlgorithm};
@@ -69,4 +75,67 @@ fn compact(c: &mut Criterion) {
 }
 
 criterion_group!(benches, compact);
-criterion_main!(benches);
+criterion_main!(benches, floors);
+
+/// The raw primitives on the same bytes, with no JOSE work around them: the
+/// floor the compact sign/verify numbers are compared with.
+fn floor(c: &mut Criterion) {
+    use hmac::{KeyInit, Mac};
+    use signature::{Signer as _, Verifier as _};
+
+    let input = {
+        let signer = PROVIDER
+            .keys
+            .signing_key(&PROVIDER.keys.generate(KeySpec::Oct { len: 32 }).unwrap())
+            .unwrap()
+            .signer(JwsAlgorithm::Hs256)
+            .unwrap();
+        let token = JwsBuilder::new(CLAIMS).compact(signer.as_ref()).unwrap();
+        let end = token.rfind('.').unwrap();
+        token.as_bytes()[..end].to_vec()
+    };
+    let mut group = c.benchmark_group("floor");
+    let key = [7u8; 32];
+    group.bench_function("HMAC-SHA256", |b| {
+        b.iter(|| {
+            let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key).unwrap();
+            mac.update(&input);
+            mac.finalize()
+        });
+    });
+    let ed = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
+    let ed_sig: ed25519_dalek::Signature = ed.sign(&input);
+    let ed_vk = ed.verifying_key();
+    group.bench_function("Ed25519 sign", |b| b.iter(|| ed.sign(&input)));
+    group.bench_function("Ed25519 verify_strict", |b| {
+        b.iter(|| ed_vk.verify_strict(&input, &ed_sig).unwrap());
+    });
+    let p256 = p256::ecdsa::SigningKey::from_slice(&[3u8; 32]).unwrap();
+    let p256_sig: p256::ecdsa::Signature = p256.sign(&input);
+    let p256_vk = *p256.verifying_key();
+    group.bench_function("P-256 ECDSA sign", |b| {
+        b.iter(|| {
+            let s: p256::ecdsa::Signature = p256.sign(&input);
+            s
+        });
+    });
+    group.bench_function("P-256 ECDSA verify", |b| {
+        b.iter(|| p256_vk.verify(&input, &p256_sig).unwrap());
+    });
+    let rsa = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).unwrap();
+    let rsa_sig = rsa.pkcs1v15_sign::<sha2::Sha256>(&input).unwrap();
+    let rsa_pk = rsa.to_public_key();
+    group.bench_function("RSA-2048 PKCS#1 v1.5 sign", |b| {
+        b.iter(|| rsa.pkcs1v15_sign::<sha2::Sha256>(&input).unwrap());
+    });
+    group.bench_function("RSA-2048 PKCS#1 v1.5 verify", |b| {
+        b.iter(|| {
+            rsa_pk
+                .pkcs1v15_verify::<sha2::Sha256>(&input, &rsa_sig)
+                .unwrap()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(floors, floor);

@@ -278,7 +278,9 @@ impl JwtBuilder {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        serde_json::to_vec(&self.to_object())
+        // Straight to bytes: the builder keeps registered names in the typed
+        // fields, so the custom map cannot repeat one.
+        serde_json::to_vec(&self.claims)
             .map_err(|_| Error::ApiMisuse("the claims cannot be serialized"))
     }
 }

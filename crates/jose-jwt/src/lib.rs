@@ -253,12 +253,7 @@ fn claims_from<T: DeserializeOwned>(
     let obj = json::parse_object("jwt claims", payload)?;
     claims::check_types(&obj)?;
     validation.check_claims(&obj)?;
-    serde_json::from_value(serde_json::Value::Object(obj)).map_err(|_| {
-        Error::malformed(
-            "jwt claims",
-            MalformedReason::Invalid("do not match the expected claims type"),
-        )
-    })
+    claims::from_checked_object(obj)
 }
 
 /// The JSON of a claims set, which must be an object whose registered

@@ -9,7 +9,7 @@ use jose_core::json::Object;
 use jose_core::{Error, Header, InvalidClaim, JwsAlgorithm};
 use jose_jws::Verification;
 
-use crate::claims::{Audience, NumericDate};
+use crate::claims::NumericDate;
 
 /// A source of the current time, in seconds since the epoch. Inject one in
 /// tests; the default (with the `std` feature) is the system clock.
@@ -300,16 +300,23 @@ impl Validation {
                 return Err(Error::InvalidClaim(InvalidClaim::Audience));
             }
         } else {
-            let aud: Audience = match obj.get("aud") {
-                Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
-                    Error::InvalidClaim(InvalidClaim::WrongType {
+            // Already type-checked: a string or an array of strings.
+            let accepted = |a: &str| self.audiences.iter().any(|x| x == a);
+            let matches = match obj.get("aud") {
+                Some(serde_json::Value::String(one)) => accepted(one),
+                Some(serde_json::Value::Array(items)) => items
+                    .iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .any(accepted),
+                Some(_) => {
+                    return Err(Error::InvalidClaim(InvalidClaim::WrongType {
                         claim: "aud".into(),
                         expected: "a string or an array of strings",
-                    })
-                })?,
+                    }));
+                }
                 None => return Err(Error::InvalidClaim(InvalidClaim::Missing("aud".into()))),
             };
-            if !self.audiences.iter().any(|a| aud.contains(a)) {
+            if !matches {
                 return Err(Error::InvalidClaim(InvalidClaim::Audience));
             }
         }
