@@ -1,47 +1,51 @@
-//! Strict base64url (RFC 7515 section 2) on `base64ct`, a constant-time codec.
+//! Strict base64url (RFC 7515 section 2).
 //!
 //! Decoding rejects padding, whitespace, characters outside the URL-safe
 //! alphabet and non-canonical trailing bits: every byte string has exactly one
-//! accepted encoding. Secret values (JWK `d`, `k`) go through the same
-//! constant-time code as everything else.
+//! accepted encoding.
+//!
+//! Two codecs do the work. Public data (headers, payloads, signatures,
+//! ciphertexts) goes through the fast `base64` crate; secrets (JWK `d`, `k`,
+//! RSA primes) through `base64ct`, whose constant-time code does not leak
+//! the secret through timing ([`decode_secret`], [`encode_secret`]).
 
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, MalformedReason};
 
-/// Encodes `data` as unpadded base64url.
+/// Encodes public `data` as unpadded base64url.
 pub fn encode(data: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(data)
+}
+
+/// Encodes secret `data` as unpadded base64url, in constant time.
+pub fn encode_secret(data: &[u8]) -> String {
     Base64UrlUnpadded::encode_string(data)
 }
 
-/// Appends the unpadded base64url encoding of `data` to `out`, without an
-/// intermediate allocation when `out` has room.
+/// Appends the unpadded base64url encoding of public `data` to `out`,
+/// without an intermediate allocation when `out` has room.
 pub fn encode_into(data: &[u8], out: &mut String) {
-    // Encode in chunks of whole 3-byte groups through a stack buffer: no
-    // intermediate heap allocation and no unsafe code.
-    const CHUNK: usize = 768;
-    let mut buf = [0u8; CHUNK / 3 * 4];
-    out.reserve(Base64UrlUnpadded::encoded_len(data));
-    for chunk in data.chunks(CHUNK) {
-        if let Ok(text) = Base64UrlUnpadded::encode(chunk, &mut buf) {
-            out.push_str(text);
-        }
-    }
+    URL_SAFE_NO_PAD.encode_string(data, out);
 }
 
-/// Decodes strict unpadded base64url. `what` names the part or member for the
-/// error, such as `"jwk \"n\""`.
+/// Decodes strict unpadded base64url of public data. `what` names the part
+/// or member for the error, such as `"jwk \"n\""`.
 ///
 /// # Errors
 ///
 /// [`MalformedReason::Base64`] for anything but canonical unpadded base64url.
 pub fn decode(what: impl Into<Cow<'static, str>>, text: &str) -> Result<Vec<u8>, Error> {
-    Base64UrlUnpadded::decode_vec(text).map_err(|_| Error::malformed(what, MalformedReason::Base64))
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| Error::malformed(what, MalformedReason::Base64))
 }
 
 /// Decodes strict unpadded base64url into a buffer that is zeroized on drop,
@@ -54,7 +58,9 @@ pub fn decode_secret(
     what: impl Into<Cow<'static, str>>,
     text: &str,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    decode(what, text).map(Zeroizing::new)
+    Base64UrlUnpadded::decode_vec(text)
+        .map(Zeroizing::new)
+        .map_err(|_| Error::malformed(what, MalformedReason::Base64))
 }
 
 /// Encodes `data` as padded standard base64 (RFC 4648 section 4), as the JWK
@@ -123,6 +129,20 @@ mod tests {
         assert!(decode("t", "QR").is_err());
         assert!(decode("t", "QUI").is_ok());
         assert!(decode("t", "QUJ").is_err());
+    }
+
+    #[test]
+    fn secret_codec_agrees_and_is_as_strict() {
+        for len in 0..40 {
+            let data: Vec<u8> = (0..len).map(|i: u8| i.wrapping_mul(91)).collect();
+            let text = encode(&data);
+            assert_eq!(encode_secret(&data), text);
+            assert_eq!(*decode_secret("t", &text).unwrap(), data);
+        }
+        for bad in ["QQ==", "QR", "A+z/", "A", "QQ\n"] {
+            assert!(decode_secret("t", bad).is_err(), "{bad:?}");
+            assert!(decode("t", bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

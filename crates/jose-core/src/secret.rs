@@ -36,7 +36,8 @@ impl Secret {
     ///
     /// As [`b64::decode`].
     pub fn from_b64(what: impl Into<Cow<'static, str>>, text: &str) -> Result<Self, Error> {
-        b64::decode(what, text).map(Self)
+        let mut bytes = b64::decode_secret(what, text)?;
+        Ok(Self(core::mem::take(&mut *bytes)))
     }
 
     /// The secret bytes. Handle with care: do not log or copy them around.
@@ -56,7 +57,7 @@ impl Secret {
 
     /// The base64url encoding, for serializing a private JWK.
     pub fn to_b64(&self) -> zeroize::Zeroizing<String> {
-        zeroize::Zeroizing::new(b64::encode(&self.0))
+        zeroize::Zeroizing::new(b64::encode_secret(&self.0))
     }
 }
 

@@ -21,7 +21,7 @@ use crate::convert::FromJwk;
 
 /// A private (or secret) key ready to sign.
 enum SignKey {
-    Hmac(Secret),
+    Hmac(Box<HmacKeys>),
     Rsa(Box<rsa::PrivateKey>),
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
@@ -32,7 +32,7 @@ enum SignKey {
 
 /// A public (or secret) key ready to verify.
 enum VerifyKey {
-    Hmac(Secret),
+    Hmac(Box<HmacKeys>),
     Rsa(Box<rsa::PublicKey>),
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
@@ -132,7 +132,7 @@ pub(crate) fn signing_key(jwk: &Jwk) -> Result<Arc<dyn SigningKey>, Error> {
     }
     let algorithms = algorithms(jwk)?;
     let key = match jwk.key() {
-        Key::Oct(k) => SignKey::Hmac(k.k().clone()),
+        Key::Oct(k) => SignKey::Hmac(Box::new(HmacKeys::new(k.k())?)),
         Key::Rsa(_) => SignKey::Rsa(Box::new(rsa::PrivateKey::from_jwk(jwk)?)),
         Key::Ec(k) => match k.crv() {
             Curve::P256 => SignKey::P256(p256::SecretKey::from_jwk(jwk)?.into()),
@@ -159,7 +159,7 @@ pub(crate) fn verifying_key(jwk: &Jwk) -> Result<Arc<dyn VerifyingKey>, Error> {
     let public = jwk.to_public();
     let public = public.as_ref().unwrap_or(jwk);
     let key = match jwk.key() {
-        Key::Oct(k) => VerifyKey::Hmac(k.k().clone()),
+        Key::Oct(k) => VerifyKey::Hmac(Box::new(HmacKeys::new(k.k())?)),
         Key::Rsa(_) => VerifyKey::Rsa(Box::new(rsa::PublicKey::from_jwk(public)?)),
         Key::Ec(k) => match k.crv() {
             Curve::P256 => VerifyKey::P256(p256::PublicKey::from_jwk(public)?.into()),
@@ -262,24 +262,48 @@ fn backend(context: &'static str, e: impl core::error::Error + Send + Sync + 'st
     Error::Backend(BackendError::new(context, Box::new(e)))
 }
 
-fn hmac<D>(key: &[u8], data: &[u8]) -> Result<Vec<u8>, Error>
-where
-    hmac::Hmac<D>: KeyInit + Mac,
-    D: hmac::EagerHash,
-{
-    let mut mac = <hmac::Hmac<D> as KeyInit>::new_from_slice(key)
-        .map_err(|_| Error::invalid_key("k", "cannot be used as an HMAC key"))?;
+/// HMAC states keyed once (the inner and outer pads hashed), for each hash
+/// the key is long enough for (RFC 7518 section 3.2); cloned per use.
+/// Zeroized on drop (the `hmac` crate's `zeroize` feature).
+#[derive(Clone)]
+struct HmacKeys {
+    h256: Option<hmac::Hmac<Sha256>>,
+    h384: Option<hmac::Hmac<Sha384>>,
+    h512: Option<hmac::Hmac<Sha512>>,
+}
+
+impl HmacKeys {
+    fn new(key: &Secret) -> Result<Self, Error> {
+        fn keyed<D>(key: &Secret, min: usize) -> Result<Option<hmac::Hmac<D>>, Error>
+        where
+            hmac::Hmac<D>: KeyInit,
+            D: hmac::EagerHash,
+        {
+            if key.len() < min {
+                return Ok(None);
+            }
+            <hmac::Hmac<D> as KeyInit>::new_from_slice(key.expose())
+                .map(Some)
+                .map_err(|_| Error::invalid_key("k", "cannot be used as an HMAC key"))
+        }
+        Ok(Self {
+            h256: keyed(key, 32)?,
+            h384: keyed(key, 48)?,
+            h512: keyed(key, 64)?,
+        })
+    }
+}
+
+fn hmac<M: Mac + Clone>(keyed: Option<&M>, data: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut mac = keyed
+        .cloned()
+        .ok_or_else(|| Error::invalid_key("k", "is shorter than the hash output"))?;
     mac.update(data);
     Ok(mac.finalize().into_bytes().to_vec())
 }
 
-fn hmac_verify<D>(key: &[u8], data: &[u8], tag: &[u8]) -> Result<(), Error>
-where
-    hmac::Hmac<D>: KeyInit + Mac,
-    D: hmac::EagerHash,
-{
-    let mut mac = <hmac::Hmac<D> as KeyInit>::new_from_slice(key)
-        .map_err(|_| Error::invalid_key("k", "cannot be used as an HMAC key"))?;
+fn hmac_verify<M: Mac + Clone>(keyed: Option<&M>, data: &[u8], tag: &[u8]) -> Result<(), Error> {
+    let mut mac = keyed.cloned().ok_or(Error::BadSignature)?;
     mac.update(data);
     // Constant-time comparison; a tag of the wrong length fails too.
     mac.verify_slice(tag).map_err(|_| Error::BadSignature)
@@ -298,9 +322,9 @@ impl Signer for Bound<SignKey> {
         use JwsAlgorithm as A;
         use signature::Signer as _;
         match (&*self.key, self.alg) {
-            (SignKey::Hmac(k), A::Hs256) => hmac::<Sha256>(k.expose(), input),
-            (SignKey::Hmac(k), A::Hs384) => hmac::<Sha384>(k.expose(), input),
-            (SignKey::Hmac(k), A::Hs512) => hmac::<Sha512>(k.expose(), input),
+            (SignKey::Hmac(k), A::Hs256) => hmac(k.h256.as_ref(), input),
+            (SignKey::Hmac(k), A::Hs384) => hmac(k.h384.as_ref(), input),
+            (SignKey::Hmac(k), A::Hs512) => hmac(k.h512.as_ref(), input),
             (SignKey::Rsa(k), A::Rs256) => k
                 .pkcs1v15_sign::<Sha256>(input)
                 .map_err(|e| backend("rsa sign", e)),
@@ -362,9 +386,9 @@ impl Verifier for Bound<VerifyKey> {
         use JwsAlgorithm as A;
         use signature::Verifier as _;
         match (&*self.key, self.alg) {
-            (VerifyKey::Hmac(k), A::Hs256) => hmac_verify::<Sha256>(k.expose(), input, sig),
-            (VerifyKey::Hmac(k), A::Hs384) => hmac_verify::<Sha384>(k.expose(), input, sig),
-            (VerifyKey::Hmac(k), A::Hs512) => hmac_verify::<Sha512>(k.expose(), input, sig),
+            (VerifyKey::Hmac(k), A::Hs256) => hmac_verify(k.h256.as_ref(), input, sig),
+            (VerifyKey::Hmac(k), A::Hs384) => hmac_verify(k.h384.as_ref(), input, sig),
+            (VerifyKey::Hmac(k), A::Hs512) => hmac_verify(k.h512.as_ref(), input, sig),
             (VerifyKey::Rsa(k), A::Rs256) => k.pkcs1v15_verify::<Sha256>(input, sig).map_err(bad),
             (VerifyKey::Rsa(k), A::Rs384) => k.pkcs1v15_verify::<Sha384>(input, sig).map_err(bad),
             (VerifyKey::Rsa(k), A::Rs512) => k.pkcs1v15_verify::<Sha512>(input, sig).map_err(bad),
