@@ -25,6 +25,8 @@
 //! # Ok::<(), jose::core::Error>(())
 //! ```
 //!
+//! Read [`manual`] for the security defaults and how to write a backend.
+//!
 //! ## Crate features
 //!
 //! - `jws` (default): JSON Web Signature.
@@ -35,6 +37,8 @@
 
 #![no_std]
 #![forbid(unsafe_code)]
+
+pub mod manual;
 
 pub use jose_core as core;
 #[cfg(feature = "jwe")]
