@@ -2944,3 +2944,46 @@ mod properties {
         }
     }
 }
+
+/// RFC 7517 section 4.7: the key in `x5c[0]` MUST match the JWK's key.
+mod x5c_consistency {
+    use super::*;
+
+    #[test]
+    fn rfc7517_b_certificate_matches_its_key() {
+        let v = vector("rfc7517/B.json");
+        let jwk = Jwk::from_json(v["key"].to_string().as_bytes()).unwrap();
+        assert!(jwk.params().x5c.is_some());
+    }
+
+    #[test]
+    fn a_certificate_of_another_key_is_refused() {
+        let v = vector("rfc7517/B.json");
+        let other = vector("rfc7517/A.1.json")["jwk_set"]["keys"][1].clone();
+        let mut key = other.as_object().unwrap().clone();
+        key.insert("x5c".into(), v["key"]["x5c"].clone());
+        let err = Jwk::from_json(Value::Object(key).to_string().as_bytes()).unwrap_err();
+        assert_eq!(
+            err,
+            Error::InvalidKey(InvalidKey {
+                member: "x5c",
+                reason: "does not hold the same key as the JWK"
+            })
+        );
+    }
+
+    #[test]
+    fn a_certificate_that_is_not_der_is_refused() {
+        let v = vector("rfc7517/B.json");
+        let mut key = v["key"].as_object().unwrap().clone();
+        key.insert("x5c".into(), json!(["AAECAwQ="]));
+        let err = Jwk::from_json(Value::Object(key).to_string().as_bytes()).unwrap_err();
+        assert_eq!(
+            err,
+            Error::InvalidKey(InvalidKey {
+                member: "x5c",
+                reason: "is not a DER X.509 certificate"
+            })
+        );
+    }
+}

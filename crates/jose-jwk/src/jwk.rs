@@ -114,6 +114,9 @@ impl Jwk {
                 take_secret(&mut obj, "k")?.ok_or_else(|| missing("k"))?,
             )?),
         };
+        if let Some(first) = params.x5c.as_ref().and_then(|chain| chain.first()) {
+            crate::pem::check_x5c(&key, first)?;
+        }
         let jwk = Self {
             key,
             params,

@@ -587,3 +587,48 @@ fn pkcs8_to_key(der: &[u8], provider: &dyn KeyProvider) -> Result<Key, Error> {
         ))),
     }
 }
+
+/// The SubjectPublicKeyInfo of an X.509 certificate (RFC 5280 section
+/// 4.1): the seventh element of `tbsCertificate`, after the optional
+/// `[0]` version.
+fn certificate_spki(cert: &[u8]) -> Option<&[u8]> {
+    use der::Reader as _;
+    let certificate = AnyRef::from_der(cert).ok()?;
+    certificate
+        .sequence(|outer| -> der::Result<&[u8]> {
+            let tbs: AnyRef<'_> = outer.decode()?;
+            // signatureAlgorithm and signatureValue: present, not needed.
+            outer.tlv_bytes()?;
+            outer.tlv_bytes()?;
+            tbs.sequence(|r| {
+                if r.peek_byte() == Some(0xa0) {
+                    r.tlv_bytes()?; // [0] EXPLICIT version
+                }
+                for _ in 0..5 {
+                    // serialNumber, signature, issuer, validity, subject
+                    r.tlv_bytes()?;
+                }
+                let spki = r.tlv_bytes()?;
+                while !r.is_finished() {
+                    r.tlv_bytes()?; // unique IDs, extensions
+                }
+                Ok(spki)
+            })
+        })
+        .ok()
+}
+
+/// Checks RFC 7517 section 4.7: the key in the first certificate of `x5c`
+/// must be the JWK's key.
+pub(crate) fn check_x5c(key: &Key, first_certificate: &[u8]) -> Result<(), Error> {
+    let mismatch = || Error::invalid_key("x5c", "does not hold the same key as the JWK");
+    let spki = certificate_spki(first_certificate)
+        .ok_or_else(|| Error::invalid_key("x5c", "is not a DER X.509 certificate"))?;
+    let certified = spki_to_key(spki).map_err(|_| mismatch())?;
+    let ours = key.to_public().ok_or_else(mismatch)?;
+    if certified == ours {
+        Ok(())
+    } else {
+        Err(mismatch())
+    }
+}
