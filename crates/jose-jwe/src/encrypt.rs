@@ -265,6 +265,34 @@ impl<'p> JweBuilder<'p> {
         let mut cek = Zeroizing::new(alloc::vec![0u8; self.enc.key_len()]);
         provider.random.fill(&mut cek)?;
         let mut out = Vec::with_capacity(recipients.len());
+
+        // The common case (compact, or flattened without extra headers): one
+        // recipient, every member protected. Build the header as a typed
+        // value, without JSON objects in between.
+        if let ([recipient], true, true) = (recipients, single, shared.is_empty()) {
+            if recipient.header == Header::new() {
+                let alg = recipient.encryptor.algorithm();
+                protected.alg = Some(Algorithm::KeyManagement(alg));
+                if protected.kid.is_none() {
+                    protected.kid = recipient.encryptor.key_id().map(String::from);
+                }
+                let wrapped = recipient
+                    .encryptor
+                    .encrypt_key(&protected, self.enc, &cek)?;
+                if let Some(direct) = wrapped.cek {
+                    cek = direct;
+                }
+                if !wrapped.header.is_empty() {
+                    merge_into(&mut protected, Header::from_object(wrapped.header)?)?;
+                }
+                out.push(SealedRecipient {
+                    header: Object::new(),
+                    encrypted_key: wrapped.encrypted_key,
+                });
+                return self.finish(provider, &protected, out, &cek);
+            }
+        }
+
         for recipient in recipients {
             let alg = recipient.encryptor.algorithm();
             if alg.is_direct() && recipients.len() > 1 {
@@ -325,6 +353,17 @@ impl<'p> JweBuilder<'p> {
             })?;
         }
 
+        self.finish(provider, &protected, out, &cek)
+    }
+
+    /// Content encryption under the finished protected header.
+    fn finish(
+        &self,
+        provider: &Provider,
+        protected: &Header,
+        recipients: Vec<SealedRecipient>,
+        cek: &[u8],
+    ) -> Result<Sealed, Error> {
         let protected_b64 = b64::encode(protected.to_json().as_bytes());
         let aad_b64 = self.aad.map(b64::encode);
         let mut aad = protected_b64.clone().into_bytes();
@@ -342,16 +381,49 @@ impl<'p> JweBuilder<'p> {
         let mut iv = alloc::vec![0u8; self.enc.iv_len()];
         provider.random.fill(&mut iv)?;
         let cipher = provider.content_cipher(self.enc)?;
-        let sealed = cipher.encrypt(&cek, &iv, &aad, plaintext)?;
+        let sealed = cipher.encrypt(cek, &iv, &aad, plaintext)?;
         Ok(Sealed {
             protected_b64,
             aad_b64,
-            recipients: out,
+            recipients,
             iv,
             ciphertext: sealed.ciphertext,
             tag: sealed.tag,
         })
     }
+}
+
+/// Adds the members an algorithm set (`epk`, `iv`, `tag`, `p2s`, `p2c`,
+/// ...) to `dst`. A member already there must have the same value (an
+/// algorithm may echo a `p2c` the caller chose).
+fn merge_into(dst: &mut Header, add: Header) -> Result<(), Error> {
+    macro_rules! merge {
+        ($($field:ident),*) => {$(
+            if let Some(v) = add.$field {
+                match &dst.$field {
+                    Some(existing) if *existing != v => {
+                        return Err(Error::ApiMisuse("a header member is set twice"));
+                    }
+                    _ => dst.$field = Some(v),
+                }
+            }
+        )*};
+    }
+    merge!(
+        alg, enc, zip, kid, typ, cty, crit, jku, jwk, x5u, x5c, x5t, x5t_s256, b64, epk, apu, apv,
+        iv, tag, p2s, p2c
+    );
+    for (k, v) in add.other {
+        match dst.other.get(&k) {
+            Some(existing) if *existing != v => {
+                return Err(Error::ApiMisuse("a header member is set twice"));
+            }
+            _ => {
+                dst.other.insert(k, v);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn to_object(header: &Header) -> Result<Object, Error> {
