@@ -130,7 +130,7 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
                 }
             };
             let signer = signing.signer(alg)?;
-            let now = now();
+            let now = jose::jwt::Clock::now(&jose::jwt::SystemClock);
             let mut builder = match claims_input(file)? {
                 Some(obj) => JwtBuilder::from_object(obj)?,
                 None => JwtBuilder::new(),
@@ -225,7 +225,7 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
             }
             let store = cands.store();
             let token = read_token(file.as_deref())?;
-            let jwt = if is_jwe(&token) {
+            let jwt = if jose::jwt::is_encrypted(&token) {
                 let decryption = Decryption::new(&jwe_algs, ContentEncryptionAlgorithm::ALL)
                     .map_err(|_| {
                         Failure::usage("--alg: no JWE algorithm allowed for a nested token")
@@ -257,14 +257,6 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
             json_line(&out)
         }
     }
-}
-
-/// The current time, seconds since the epoch.
-fn now() -> i64 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    i64::try_from(secs).unwrap_or(i64::MAX)
 }
 
 /// A duration from now (`30s`, `15m`, `1h`, `7d`) or seconds since the epoch.
@@ -306,15 +298,6 @@ fn claims_input(file: Option<PathBuf>) -> Result<Option<Object>, Failure> {
         return Ok(None);
     }
     Ok(Some(jose::core::json::parse_object("claims", &bytes)?))
-}
-
-fn is_jwe(token: &str) -> bool {
-    let t = token.trim_start();
-    if t.starts_with('{') {
-        t.contains("\"ciphertext\"")
-    } else {
-        token.split('.').count() == 5
-    }
 }
 
 /// Without --alg, the allow-list is the keys' own `alg` members.

@@ -158,7 +158,7 @@ pub fn decode<T: DeserializeOwned>(
     validation: &Validation,
     keys: &dyn KeyStore,
 ) -> Result<Jwt<T>, Error> {
-    if looks_like_jwe(token) {
+    if is_encrypted(token) {
         return Err(Error::malformed(
             "jwt",
             MalformedReason::Invalid("is a JWE: use decode_nested or decode_encrypted"),
@@ -235,9 +235,11 @@ pub fn decode_encrypted<T: DeserializeOwned>(
     })
 }
 
-/// Whether a token is a JWE: five compact parts, or a JSON object with a
-/// top-level `ciphertext` member.
-fn looks_like_jwe(token: &str) -> bool {
+/// Whether a token is a JWE (five compact parts, or a JSON object with a
+/// top-level `ciphertext` member) rather than a JWS: use it to choose
+/// between [`decode`] and [`decode_nested`] or [`decode_encrypted`]. It
+/// reads the structure only; nothing is verified.
+pub fn is_encrypted(token: &str) -> bool {
     if token.trim_start().starts_with('{') {
         json::parse_object("jwt", token.as_bytes()).is_ok_and(|o| o.contains_key("ciphertext"))
     } else {
