@@ -14,7 +14,7 @@ use jose_core::{
     ContentEncryptionAlgorithm, Curve, DecryptingKey, Error, Header, JwsAlgorithm, KeyDecryptor,
     KeyManagementAlgorithm as K, MalformedReason, Policy, Signer, SigningKey, Unsupported,
 };
-use jose_jwk::{EcKey, Jwk, JwkOptions, Key, OctKey, OkpKey, RsaKey};
+use jose_jwk::{EcKey, Jwk, JwkOptions, Key, OkpKey, RsaKey};
 use jose_rustcrypto::PROVIDER;
 use sha2::Digest;
 use zeroize::Zeroizing;
@@ -580,36 +580,7 @@ impl TokenKey {
                 &extractable_template(Some(crv.coordinate_len())),
             )
         })?;
-        let (len, algorithm_id) = match alg.wrap_key_len() {
-            Some(len) => (len, alg.name()),
-            None => (enc.key_len(), enc.name()),
-        };
-        let apu = header.apu.as_deref().unwrap_or_default();
-        let apv = header.apv.as_deref().unwrap_or_default();
-        let derived = jose_rustcrypto::kek::concat_kdf(&z, len, algorithm_id.as_bytes(), apu, apv)?;
-        if alg == K::EcdhEs {
-            if !ek.is_empty() {
-                return Err(Error::malformed(
-                    "encrypted key",
-                    MalformedReason::Invalid("must be empty for ECDH-ES"),
-                ));
-            }
-            return Ok(derived);
-        }
-        // Unwrap with the derived key in software.
-        let kek = Jwk::new(Key::Oct(OctKey::new(jose_core::Secret::from_slice(
-            &derived,
-        ))?));
-        let kw = match alg {
-            K::EcdhEsA128Kw => K::A128Kw,
-            K::EcdhEsA192Kw => K::A192Kw,
-            _ => K::A256Kw,
-        };
-        PROVIDER
-            .keys
-            .decrypting_key(&kek)?
-            .key_decryptor(kw)?
-            .decrypt_key(&Header::new(), enc, ek)
+        jose_rustcrypto::kek::ecdh_es_cek(&z, alg, enc, header, ek)
     }
 
     /// Runs an operation that creates a session secret object, reads its

@@ -473,6 +473,39 @@ pub fn concat_kdf(
     Ok(out)
 }
 
+/// The receiving side of ECDH-ES after the key agreement: from the shared
+/// secret `z`, the Concat KDF (with the header's `apu`/`apv`) gives the CEK
+/// itself (`ECDH-ES`) or the key that unwraps `encrypted_key`
+/// (`ECDH-ES+A*KW`). Shared with backends that compute `z` elsewhere, such
+/// as a PKCS#11 token.
+///
+/// # Errors
+///
+/// [`Error::Malformed`] for an encrypted key with direct `ECDH-ES`;
+/// [`Error::DecryptionFailed`] when the unwrap fails.
+pub fn ecdh_es_cek(
+    z: &[u8],
+    alg: K,
+    enc: ContentEncryptionAlgorithm,
+    header: &Header,
+    encrypted_key: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let (len, algorithm_id) = kdf_params(alg, enc);
+    let apu = header.apu.as_deref().unwrap_or_default();
+    let apv = header.apv.as_deref().unwrap_or_default();
+    let derived = concat_kdf(z, len, algorithm_id.as_bytes(), apu, apv)?;
+    if alg != K::EcdhEs {
+        return aes_kw_unwrap(&derived, encrypted_key);
+    }
+    if !encrypted_key.is_empty() {
+        return Err(Error::malformed(
+            "encrypted key",
+            MalformedReason::Invalid("must be empty for ECDH-ES"),
+        ));
+    }
+    Ok(derived)
+}
+
 /// The key length and AlgorithmID of the ECDH-ES KDF for `alg` and `enc`.
 fn kdf_params(alg: K, enc: ContentEncryptionAlgorithm) -> (usize, &'static str) {
     match alg.wrap_key_len() {
@@ -809,21 +842,7 @@ impl KeyDecryptor for Bound<Holder> {
             }
             (holder, alg @ (K::EcdhEs | K::EcdhEsA128Kw | K::EcdhEsA192Kw | K::EcdhEsA256Kw)) => {
                 let z = ecdh_receiver(holder, header)?;
-                let (len, algorithm_id) = kdf_params(alg, enc);
-                let apu = header.apu.as_deref().unwrap_or_default();
-                let apv = header.apv.as_deref().unwrap_or_default();
-                let derived = concat_kdf(&z, len, algorithm_id.as_bytes(), apu, apv)?;
-                if alg == K::EcdhEs {
-                    if !encrypted_key.is_empty() {
-                        return Err(Error::malformed(
-                            "encrypted key",
-                            MalformedReason::Invalid("must be empty for ECDH-ES"),
-                        ));
-                    }
-                    derived
-                } else {
-                    aes_kw_unwrap(&derived, encrypted_key)?
-                }
+                ecdh_es_cek(&z, alg, enc, header, encrypted_key)?
             }
             (_, alg) => {
                 return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
