@@ -103,9 +103,21 @@ impl Decryption {
     ) -> Result<Decrypted, Error> {
         let raw = parse::parse(input, &self.limits)?;
         let protected_obj = header::decode_protected(&raw.protected_b64, self.limits.max_header)?;
-        let protected = Header::from_object(protected_obj.clone())?;
         let empty = Object::new();
         let shared = raw.unprotected.as_ref().unwrap_or(&empty);
+        // Compact (and most JSON) JWEs have no unprotected header: then the
+        // joint header is the protected one, parsed once, and the JSON object
+        // is not kept for joining.
+        let unprotected = !shared.is_empty()
+            || raw
+                .recipients
+                .iter()
+                .any(|r| r.header.as_ref().is_some_and(|h| !h.is_empty()));
+        let (protected, protected_obj) = if unprotected {
+            (Header::from_object(protected_obj.clone())?, protected_obj)
+        } else {
+            (Header::from_object(protected_obj)?, Object::new())
+        };
 
         // zip and crit must be integrity protected (RFC 7516 4.1.3, RFC 7515 4.1.11).
         for r in &raw.recipients {
@@ -137,6 +149,7 @@ impl Decryption {
             match self.open_for(
                 provider,
                 &raw,
+                &protected,
                 &protected_obj,
                 shared,
                 own,
@@ -187,14 +200,19 @@ impl Decryption {
         &self,
         provider: &Provider,
         raw: &RawJwe,
-        protected: &Object,
+        protected: &Header,
+        protected_obj: &Object,
         shared: &Object,
         own: &Object,
         encrypted_key: &[u8],
         aad: &[u8],
         keys: &dyn KeyStore,
     ) -> Result<Opened, Error> {
-        let joint = Header::from_object(header::join_disjoint(&[protected, shared, own])?)?;
+        let joint = if shared.is_empty() && own.is_empty() {
+            protected.clone()
+        } else {
+            Header::from_object(header::join_disjoint(&[protected_obj, shared, own])?)?
+        };
         let alg = match joint.alg {
             Some(Algorithm::KeyManagement(a)) => a,
             Some(other) => {
