@@ -33,11 +33,7 @@ pub struct Unverified {
 /// [`Error::Malformed`] for input that is not a JWS.
 pub fn decode_unverified(input: &str) -> Result<Unverified, Error> {
     let limits = Limits::default();
-    let raw = if input.trim_start().starts_with('{') {
-        parse::json(input, &limits)?
-    } else {
-        parse::compact(input, &limits)?
-    };
+    let raw = parse::any(input, &limits)?;
     let first = raw
         .signatures
         .first()

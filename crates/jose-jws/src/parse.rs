@@ -34,6 +34,15 @@ pub(crate) struct RawJws<'a> {
     pub(crate) signatures: Vec<RawSignature<'a>>,
 }
 
+/// Parses a JWS in any serialization, told apart by a leading `{`.
+pub(crate) fn any<'a>(input: &'a str, limits: &Limits) -> Result<RawJws<'a>, Error> {
+    if input.trim_start().starts_with('{') {
+        json(input, limits)
+    } else {
+        compact(input, limits)
+    }
+}
+
 /// Splits a compact JWS into its three parts, borrowing from the input.
 pub(crate) fn compact<'a>(input: &'a str, limits: &Limits) -> Result<RawJws<'a>, Error> {
     limits.check_input(input.len())?;

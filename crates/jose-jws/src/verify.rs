@@ -42,6 +42,15 @@ pub struct Verified {
     pub alg: JwsAlgorithm,
 }
 
+/// What the signatures of one JWS share while they are checked in turn.
+#[derive(Default)]
+struct Shared {
+    /// The `b64` of the first signature checked: all must agree.
+    b64: Option<bool>,
+    /// The payload, decoded once.
+    payload: Option<Vec<u8>>,
+}
+
 impl Verification {
     /// Verification that accepts only the algorithms in `allowed`.
     ///
@@ -89,7 +98,7 @@ impl Verification {
     /// `crit`, a misplaced `b64`, or no key that fits; [`Error::BadSignature`]
     /// when no signature verifies.
     pub fn verify(&self, input: &str, keys: &dyn KeyStore) -> Result<Verified, Error> {
-        let raw = self.parse(input)?;
+        let raw = parse::any(input, &self.limits)?;
         self.check(raw, None, keys)
     }
 
@@ -106,20 +115,12 @@ impl Verification {
         payload: &[u8],
         keys: &dyn KeyStore,
     ) -> Result<Verified, Error> {
-        let mut raw = self.parse(input)?;
+        let mut raw = parse::any(input, &self.limits)?;
         match raw.payload.as_deref() {
             None | Some("") => raw.payload = None,
             Some(_) => return Err(Error::malformed("payload", MalformedReason::Unexpected)),
         }
         self.check(raw, Some(payload), keys)
-    }
-
-    fn parse<'a>(&self, input: &'a str) -> Result<RawJws<'a>, Error> {
-        if input.trim_start().starts_with('{') {
-            parse::json(input, &self.limits)
-        } else {
-            parse::compact(input, &self.limits)
-        }
     }
 
     fn check(
@@ -129,9 +130,9 @@ impl Verification {
         keys: &dyn KeyStore,
     ) -> Result<Verified, Error> {
         let mut first_error = None;
-        let mut b64_seen = Vec::new();
+        let mut shared = Shared::default();
         for (index, sig) in raw.signatures.iter().enumerate() {
-            match self.check_one(&raw, sig, index, detached, keys, &mut b64_seen) {
+            match self.check_one(&raw, sig, index, detached, keys, &mut shared) {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     first_error.get_or_insert(e);
@@ -148,7 +149,7 @@ impl Verification {
         index: usize,
         detached: Option<&[u8]>,
         keys: &dyn KeyStore,
-        b64_seen: &mut Vec<bool>,
+        shared: &mut Shared,
     ) -> Result<Verified, Error> {
         let protected_obj = header::decode_protected(&sig.protected_b64, self.limits.max_header)?;
         let empty = Object::new();
@@ -211,20 +212,30 @@ impl Verification {
             }
         };
         // Every signature of one JWS must agree on b64 (RFC 7797 section 3).
-        if b64_seen.first().is_some_and(|first| *first != encoded) {
+        if shared.b64.is_some_and(|first| first != encoded) {
             return Err(Error::malformed(
                 "header \"b64\"",
                 MalformedReason::Invalid("differs between signatures"),
             ));
         }
-        b64_seen.push(encoded);
+        shared.b64 = Some(encoded);
 
         // The signing input and the payload.
-        let (payload_part, payload): (Cow<'_, [u8]>, Vec<u8>) = match (&raw.payload, detached) {
-            (Some(p), None) if encoded => (Cow::Borrowed(p.as_bytes()), b64::decode("payload", p)?),
-            (Some(p), None) => (Cow::Borrowed(p.as_bytes()), p.as_bytes().to_vec()),
-            (None, Some(d)) if encoded => (Cow::Owned(b64::encode(d).into_bytes()), d.to_vec()),
-            (None, Some(d)) => (Cow::Borrowed(d), d.to_vec()),
+        // The payload: decoded here, so that bad base64 is reported as such
+        // whatever the signature, and once per JWS, not once per signature.
+        let payload: &Vec<u8> = match &mut shared.payload {
+            Some(p) => p,
+            slot @ None => slot.insert(match (&raw.payload, detached) {
+                (Some(p), _) if encoded => b64::decode("payload", p)?,
+                (Some(p), _) => p.as_bytes().to_vec(),
+                (None, d) => d.unwrap_or_default().to_vec(),
+            }),
+        };
+        // The payload as it stands in the signing input.
+        let payload_part: Cow<'_, [u8]> = match (&raw.payload, detached) {
+            (Some(p), None) => Cow::Borrowed(p.as_bytes()),
+            (None, Some(d)) if encoded => Cow::Owned(b64::encode(d).into_bytes()),
+            (None, Some(d)) => Cow::Borrowed(d),
             (None, None) => {
                 return Err(Error::malformed(
                     "payload",
@@ -261,6 +272,7 @@ impl Verification {
             }
             match verifier.verify(signing_input, &signature) {
                 Ok(()) => {
+                    let payload = payload.clone();
                     let unprotected = match &sig.unprotected {
                         Some(u) => Some(Header::from_object(u.clone())?),
                         None => None,
