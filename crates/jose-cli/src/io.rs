@@ -258,3 +258,25 @@ pub(crate) fn parse_alg_list(list: &str) -> Result<Vec<jose::core::Algorithm>, F
         })
         .collect()
 }
+
+/// Without `--alg`, the allow-list is the candidate keys' own `alg` members
+/// (CLI contract): every key must have one, of the kind `pick` accepts
+/// (`kind` names it in the error: "a JWS", "a JWE", "an").
+pub(crate) fn key_algs<A: PartialEq>(
+    set: &JwkSet,
+    kind: &str,
+    pick: impl Fn(jose::core::Algorithm) -> Option<A>,
+) -> Result<Vec<A>, Failure> {
+    let mut algs = Vec::new();
+    for jwk in set.keys() {
+        let alg = jwk.alg().and_then(&pick).ok_or_else(|| {
+            Failure::usage(format!(
+                "give --alg: not every key has {kind} \"alg\" member"
+            ))
+        })?;
+        if !algs.contains(&alg) {
+            algs.push(alg);
+        }
+    }
+    Ok(algs)
+}

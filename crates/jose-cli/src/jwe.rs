@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, Header, KeyManagementAlgorithm};
 use jose::jwe::{Decryption, JweBuilder, Recipient};
-use jose::jwk::{Jwk, JwkSet, Key, OctKey};
+use jose::jwk::{Jwk, Key, OctKey};
 use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
-use crate::io::{candidate_keys, candidates, parse_alg_list, read_input, read_token};
+use crate::io::{candidate_keys, candidates, key_algs, parse_alg_list, read_input, read_token};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JweCommand {
@@ -167,7 +167,22 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             // The allow-list comes from the --key files only; the password
             // adds the PBES2 algorithms.
             let key_algs = if alg.is_none() {
-                Some(key_algs(&cands.set, password_file.is_some())?)
+                let mut algs = key_algs(&cands.set, "a JWE", |a| match a {
+                    Algorithm::KeyManagement(k) => Some(k),
+                    // A key whose alg is a content encryption algorithm is a
+                    // CEK for dir (RFC 7520 section 3.6).
+                    Algorithm::ContentEncryption(_) => Some(KeyManagementAlgorithm::Dir),
+                    Algorithm::Signature(_) => None,
+                })?;
+                // A password allows the three PBES2 algorithms.
+                if password_file.is_some() {
+                    algs.extend([
+                        KeyManagementAlgorithm::Pbes2Hs256A128Kw,
+                        KeyManagementAlgorithm::Pbes2Hs384A192Kw,
+                        KeyManagementAlgorithm::Pbes2Hs512A256Kw,
+                    ]);
+                }
+                Some(algs)
             } else {
                 None
             };
@@ -234,33 +249,4 @@ fn password_key(path: &Path) -> Result<Jwk, Failure> {
     let key = OctKey::new(jose::core::Secret::from_slice(password))
         .map_err(|_| Failure::usage("the password file is empty"))?;
     Ok(Jwk::new(Key::Oct(key)))
-}
-
-/// Without --alg, the allow-list is the keys' own `alg` members (a
-/// content-encryption `alg` on a key means `dir`); a password allows the
-/// three PBES2 algorithms.
-fn key_algs(set: &JwkSet, password: bool) -> Result<Vec<KeyManagementAlgorithm>, Failure> {
-    let mut algs = Vec::new();
-    for jwk in set.keys() {
-        let alg = match jwk.alg() {
-            Some(Algorithm::KeyManagement(a)) => a,
-            Some(Algorithm::ContentEncryption(_)) => KeyManagementAlgorithm::Dir,
-            _ => {
-                return Err(Failure::usage(
-                    "give --alg: not every key has a JWE \"alg\" member",
-                ));
-            }
-        };
-        if !algs.contains(&alg) {
-            algs.push(alg);
-        }
-    }
-    if password {
-        algs.extend([
-            KeyManagementAlgorithm::Pbes2Hs256A128Kw,
-            KeyManagementAlgorithm::Pbes2Hs384A192Kw,
-            KeyManagementAlgorithm::Pbes2Hs512A256Kw,
-        ]);
-    }
-    Ok(algs)
 }

@@ -8,7 +8,7 @@ use jose::core::{Algorithm, Header, JwsAlgorithm, SigningKey};
 use jose::jws::{JwsBuilder, SignatureSpec, Verification};
 
 use crate::Failure;
-use crate::io::{candidates, parse_alg_list, read_input, read_token, signing_keys};
+use crate::io::{candidates, key_algs, parse_alg_list, read_input, read_token, signing_keys};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwsCommand {
@@ -135,7 +135,10 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
                         ))),
                     })
                     .collect::<Result<_, _>>()?,
-                None => key_algs(set)?,
+                None => key_algs(set, "a JWS", |a| match a {
+                    Algorithm::Signature(s) => Some(s),
+                    _ => None,
+                })?,
             };
             let verification =
                 Verification::new(&allowed).map_err(|e| Failure::usage(e.to_string()))?;
@@ -174,25 +177,4 @@ fn bind(
         }
     };
     Ok(key.signer(alg)?)
-}
-
-/// Without --alg, the allow-list is the keys' own `alg` members: every key
-/// must have one (CLI contract).
-fn key_algs(set: &jose::jwk::JwkSet) -> Result<Vec<JwsAlgorithm>, Failure> {
-    let mut algs = Vec::new();
-    for jwk in set.keys() {
-        match jwk.alg() {
-            Some(Algorithm::Signature(a)) => {
-                if !algs.contains(&a) {
-                    algs.push(a);
-                }
-            }
-            _ => {
-                return Err(Failure::usage(
-                    "give --alg: not every key has a JWS \"alg\" member",
-                ));
-            }
-        }
-    }
-    Ok(algs)
 }

@@ -7,13 +7,14 @@ use clap::Subcommand;
 use jose::core::json::Object;
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, JwsAlgorithm, KeyManagementAlgorithm};
 use jose::jwe::Decryption;
-use jose::jwk::JwkSet;
 use jose::jwt::{JwtBuilder, NumericDate, Validation};
 use jose::rustcrypto::PROVIDER;
 use serde_json::Value;
 
 use crate::Failure;
-use crate::io::{candidates, json_line, parse_alg_list, read_input, read_token, signing_keys};
+use crate::io::{
+    candidates, json_line, key_algs, parse_alg_list, read_input, read_token, signing_keys,
+};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwtCommand {
@@ -188,7 +189,7 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
             let cands = candidates(&key)?;
             let algs = match alg {
                 Some(list) => parse_alg_list(&list)?,
-                None => key_algs(&cands.set)?,
+                None => key_algs(&cands.set, "an", Some)?,
             };
             let jws_algs: Vec<JwsAlgorithm> = algs
                 .iter()
@@ -298,18 +299,4 @@ fn claims_input(file: Option<PathBuf>) -> Result<Option<Object>, Failure> {
         return Ok(None);
     }
     Ok(Some(jose::core::json::parse_object("claims", &bytes)?))
-}
-
-/// Without --alg, the allow-list is the keys' own `alg` members.
-fn key_algs(set: &JwkSet) -> Result<Vec<Algorithm>, Failure> {
-    let mut algs = Vec::new();
-    for jwk in set.keys() {
-        let alg = jwk
-            .alg()
-            .ok_or_else(|| Failure::usage("give --alg: not every key has an \"alg\" member"))?;
-        if !algs.contains(&alg) {
-            algs.push(alg);
-        }
-    }
-    Ok(algs)
 }
