@@ -31,7 +31,7 @@ fn setup() -> &'static Setup {
         for key in [A128KW_KEY, DIR_KEY, X25519_KEY] {
             set.push(Jwk::from_json(key.as_bytes()).expect("fixed key"));
         }
-        let store = JwkSetStore::new(&set, PROVIDER.keys);
+        let store = JwkSetStore::new(&set, &PROVIDER);
         assert!(store.skipped().is_empty(), "{:?}", store.skipped());
         let algs: Vec<KeyManagementAlgorithm> = KeyManagementAlgorithm::ALL
             .iter()

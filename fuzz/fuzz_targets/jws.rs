@@ -27,7 +27,7 @@ fn setup() -> &'static Setup {
         for key in [HS256_KEY, ED25519_KEY] {
             set.push(Jwk::from_json(key.as_bytes()).expect("fixed key"));
         }
-        let store = JwkSetStore::new(&set, PROVIDER.keys);
+        let store = JwkSetStore::new(&set, &PROVIDER);
         assert!(store.skipped().is_empty(), "{:?}", store.skipped());
         Setup {
             verification: Verification::new(JwsAlgorithm::ALL).expect("allow-list"),

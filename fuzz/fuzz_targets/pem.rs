@@ -7,6 +7,6 @@ use jose_rustcrypto::PROVIDER;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = Jwk::from_pem(&String::from_utf8_lossy(data), PROVIDER.keys);
-    let _ = Jwk::from_der_any(data, PROVIDER.keys);
+    let _ = Jwk::from_pem(&String::from_utf8_lossy(data), &PROVIDER);
+    let _ = Jwk::from_der_any(data, &PROVIDER);
 });

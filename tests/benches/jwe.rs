@@ -5,13 +5,14 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use jose_core::KeyShape;
 use jose_core::{ContentEncryptionAlgorithm as Enc, Curve, Header, KeyManagementAlgorithm as Alg};
 use jose_jwe::{Decryption, JweBuilder, Recipient};
-use jose_jwk::{Jwk, KeySpec};
+use jose_jwk::Jwk;
 use jose_rustcrypto::PROVIDER;
 
 fn cases() -> Vec<(String, Alg, Enc, Jwk)> {
-    let rsa = PROVIDER.keys.generate(KeySpec::Rsa { bits: 2048 }).unwrap();
+    let rsa = PROVIDER.generate(KeyShape::Rsa { bits: 2048 }).unwrap();
     let password = Jwk::from_json(br#"{"kty":"oct","k":"Y29ycmVjdCBob3JzZSBiYXR0ZXJ5"}"#).unwrap();
     let mut out = Vec::new();
     for enc in [Enc::A256Gcm, Enc::A128CbcHs256] {
@@ -20,33 +21,29 @@ fn cases() -> Vec<(String, Alg, Enc, Jwk)> {
                 "dir",
                 Alg::Dir,
                 PROVIDER
-                    .keys
-                    .generate(KeySpec::Oct { len: enc.key_len() })
+                    .generate(KeyShape::Oct { len: enc.key_len() })
                     .unwrap(),
             ),
             (
                 "A256KW",
                 Alg::A256Kw,
-                PROVIDER.keys.generate(KeySpec::Oct { len: 32 }).unwrap(),
+                PROVIDER.generate(KeyShape::Oct { len: 32 }).unwrap(),
             ),
             (
                 "A256GCMKW",
                 Alg::A256GcmKw,
-                PROVIDER.keys.generate(KeySpec::Oct { len: 32 }).unwrap(),
+                PROVIDER.generate(KeyShape::Oct { len: 32 }).unwrap(),
             ),
             ("RSA-OAEP-256", Alg::RsaOaep256, rsa.clone()),
             (
                 "ECDH-ES+A256KW P-256",
                 Alg::EcdhEsA256Kw,
-                PROVIDER.keys.generate(KeySpec::Curve(Curve::P256)).unwrap(),
+                PROVIDER.generate(KeyShape::Curve(Curve::P256)).unwrap(),
             ),
             (
                 "ECDH-ES+A256KW X25519",
                 Alg::EcdhEsA256Kw,
-                PROVIDER
-                    .keys
-                    .generate(KeySpec::Curve(Curve::X25519))
-                    .unwrap(),
+                PROVIDER.generate(KeyShape::Curve(Curve::X25519)).unwrap(),
             ),
             (
                 "PBES2-HS256+A128KW",
@@ -68,7 +65,6 @@ fn compact(c: &mut Criterion) {
     encrypt.sample_size(20);
     for (name, alg, enc, jwk) in &cases {
         let encryptor = PROVIDER
-            .keys
             .encrypting_key(jwk)
             .unwrap()
             .key_encryptor(*alg)
@@ -92,7 +88,6 @@ fn compact(c: &mut Criterion) {
     decrypt.sample_size(20);
     for (name, alg, enc, jwk) in &cases {
         let encryptor = PROVIDER
-            .keys
             .encrypting_key(jwk)
             .unwrap()
             .key_encryptor(*alg)
@@ -100,7 +95,7 @@ fn compact(c: &mut Criterion) {
         let token = JweBuilder::new(&payload, *enc)
             .compact(&PROVIDER, encryptor.as_ref())
             .unwrap();
-        let key = PROVIDER.keys.decrypting_key(jwk).unwrap();
+        let key = PROVIDER.decryptor(jwk).unwrap();
         let decryption = Decryption::new(&[*alg], &[*enc]).unwrap();
         decrypt.bench_function(BenchmarkId::from_parameter(name), |b| {
             b.iter(|| decryption.decrypt(&PROVIDER, &token, &key).unwrap());

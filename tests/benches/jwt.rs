@@ -4,9 +4,8 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use jose_core::json::Object;
+use jose_core::KeyShape;
 use jose_core::{Curve, JwsAlgorithm};
-use jose_jwk::KeySpec;
 use jose_jwt::{JwtBuilder, Validation};
 use jose_rustcrypto::PROVIDER;
 
@@ -33,32 +32,24 @@ fn bench(c: &mut Criterion) {
     let keys = [
         (
             JwsAlgorithm::Hs256,
-            PROVIDER.keys.generate(KeySpec::Oct { len: 32 }).unwrap(),
+            PROVIDER.generate(KeyShape::Oct { len: 32 }).unwrap(),
         ),
         (
             JwsAlgorithm::Rs256,
-            PROVIDER.keys.generate(KeySpec::Rsa { bits: 2048 }).unwrap(),
+            PROVIDER.generate(KeyShape::Rsa { bits: 2048 }).unwrap(),
         ),
         (
             JwsAlgorithm::Es256,
-            PROVIDER.keys.generate(KeySpec::Curve(Curve::P256)).unwrap(),
+            PROVIDER.generate(KeyShape::Curve(Curve::P256)).unwrap(),
         ),
         (
             JwsAlgorithm::EdDsa,
-            PROVIDER
-                .keys
-                .generate(KeySpec::Curve(Curve::Ed25519))
-                .unwrap(),
+            PROVIDER.generate(KeyShape::Curve(Curve::Ed25519)).unwrap(),
         ),
     ];
     let mut issue = c.benchmark_group("jwt issue");
     for (alg, jwk) in &keys {
-        let signer = PROVIDER
-            .keys
-            .signing_key(jwk)
-            .unwrap()
-            .signer(*alg)
-            .unwrap();
+        let signer = PROVIDER.signing_key(jwk).unwrap().signer(*alg).unwrap();
         let b = builder();
         issue.bench_function(BenchmarkId::from_parameter(alg), |bench| {
             bench.iter(|| b.sign(signer.as_ref()).unwrap());
@@ -67,14 +58,9 @@ fn bench(c: &mut Criterion) {
     issue.finish();
     let mut verify = c.benchmark_group("jwt verify+validate");
     for (alg, jwk) in &keys {
-        let signer = PROVIDER
-            .keys
-            .signing_key(jwk)
-            .unwrap()
-            .signer(*alg)
-            .unwrap();
+        let signer = PROVIDER.signing_key(jwk).unwrap().signer(*alg).unwrap();
         let token = builder().sign(signer.as_ref()).unwrap();
-        let key = PROVIDER.keys.verifying_key(jwk).unwrap();
+        let key = PROVIDER.verifier(jwk).unwrap();
         let validation = Validation::new(&[*alg])
             .unwrap()
             .issuer("https://issuer.example.com")
@@ -82,7 +68,7 @@ fn bench(c: &mut Criterion) {
             .typ("at+jwt")
             .clock(|| NOW + 60);
         verify.bench_function(BenchmarkId::from_parameter(alg), |bench| {
-            bench.iter(|| jose_jwt::decode::<Object>(&token, &validation, &key).unwrap());
+            bench.iter(|| jose_jwt::decode::<jose_jwt::Claims>(&token, &validation, &key).unwrap());
         });
     }
     verify.finish();

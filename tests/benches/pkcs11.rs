@@ -16,8 +16,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use jose_core::KeyShape;
 use jose_core::{JwsAlgorithm, Signer};
-use jose_jwk::KeySpec;
 use jose_pkcs11::{Pin, Token, TokenOptions, TokenSelector};
 use jose_rustcrypto::PROVIDER;
 
@@ -51,13 +51,12 @@ fn bench(c: &mut Criterion) {
         module.as_ref(),
         &TokenSelector::Label(label),
         &Pin::Env("PKCS11_PIN".into()),
-        &TokenOptions::default(),
+        &TokenOptions::new(PROVIDER),
     )
     .unwrap();
-    let rsa_software = PROVIDER.keys.generate(KeySpec::Rsa { bits: 2048 }).unwrap();
+    let rsa_software = PROVIDER.generate(KeyShape::Rsa { bits: 2048 }).unwrap();
     let ec_software = PROVIDER
-        .keys
-        .generate(KeySpec::Curve(jose_core::Curve::P256))
+        .generate(KeyShape::Curve(jose_core::Curve::P256))
         .unwrap();
     let cases: Vec<(&str, Box<dyn Signer>)> = vec![
         (
@@ -83,7 +82,6 @@ fn bench(c: &mut Criterion) {
         (
             "RS256 rustcrypto",
             PROVIDER
-                .keys
                 .signing_key(&rsa_software)
                 .unwrap()
                 .signer(JwsAlgorithm::Rs256)
@@ -92,7 +90,6 @@ fn bench(c: &mut Criterion) {
         (
             "ES256 rustcrypto",
             PROVIDER
-                .keys
                 .signing_key(&ec_software)
                 .unwrap()
                 .signer(JwsAlgorithm::Es256)

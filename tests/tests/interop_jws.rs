@@ -10,8 +10,9 @@
 
 use std::sync::Arc;
 
+use jose_core::KeyShape;
 use jose_core::{Curve, JwsAlgorithm, SigningKey, VerifyingKey};
-use jose_jwk::{Jwk, KeySpec};
+use jose_jwk::Jwk;
 use jose_jws::{JwsBuilder, SignatureSpec, Verification};
 use jose_rustcrypto::PROVIDER;
 use jose_tests::peer;
@@ -44,25 +45,18 @@ struct TestKey {
 }
 
 fn keys() -> Vec<TestKey> {
-    let rsa = PROVIDER.keys.generate(KeySpec::Rsa { bits: 2048 }).unwrap();
+    let rsa = PROVIDER.generate(KeyShape::Rsa { bits: 2048 }).unwrap();
     ALGS.iter()
         .map(|&alg| {
             let jwk = match alg {
                 a if a.name().starts_with("RS") || a.name().starts_with("PS") => rsa.clone(),
-                a if a.name().starts_with("HS") => PROVIDER
-                    .keys
-                    .generate(KeySpec::Oct { len: a.hash_len() })
-                    .unwrap(),
-                a => PROVIDER
-                    .keys
-                    .generate(KeySpec::Curve(a.curve().unwrap_or(Curve::P256)))
-                    .unwrap(),
+                a => PROVIDER.generate(a).unwrap(),
             }
             .with_kid(format!("kid-{}", alg.name()));
             TestKey {
                 alg,
-                signing: PROVIDER.keys.signing_key(&jwk).unwrap(),
-                verifying: PROVIDER.keys.verifying_key(&jwk).unwrap(),
+                signing: PROVIDER.signing_key(&jwk).unwrap(),
+                verifying: PROVIDER.verifier(&jwk).unwrap(),
                 jwk,
             }
         })
@@ -190,16 +184,14 @@ fn tokens_signed_by_the_npm_peer_verify_here() {
 #[test]
 fn es256k_interoperates_with_node_crypto() {
     let jwk = PROVIDER
-        .keys
-        .generate(KeySpec::Curve(Curve::Secp256k1))
+        .generate(KeyShape::Curve(Curve::Secp256k1))
         .unwrap();
     let signer = PROVIDER
-        .keys
         .signing_key(&jwk)
         .unwrap()
         .signer(JwsAlgorithm::Es256K)
         .unwrap();
-    let verifying = PROVIDER.keys.verifying_key(&jwk).unwrap();
+    let verifying = PROVIDER.verifier(&jwk).unwrap();
     let payload_b64u = jose_core::b64::encode(PAYLOAD);
     let mut requests = Vec::new();
     for _ in 0..16 {

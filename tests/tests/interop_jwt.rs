@@ -21,7 +21,7 @@
 
 use std::sync::OnceLock;
 
-use jose_core::json::Object;
+use jose_core::KeyShape;
 use jose_core::{
     Algorithm, ContentEncryptionAlgorithm as Enc, Curve, Error, InvalidClaim, JwsAlgorithm,
     KeyManagementAlgorithm as Alg,
@@ -52,14 +52,14 @@ const ALGS: [JwsAlgorithm; 4] = [
 
 fn rsa() -> &'static Jwk {
     static RSA: OnceLock<Jwk> = OnceLock::new();
-    RSA.get_or_init(|| PROVIDER.keys.generate(KeySpec::Rsa { bits: 2048 }).unwrap())
+    RSA.get_or_init(|| PROVIDER.generate(KeyShape::Rsa { bits: 2048 }).unwrap())
 }
 
 /// A private key for `alg`, with a kid (the shared RSA key for RS256).
 fn key_for(alg: JwsAlgorithm) -> Jwk {
-    let jwk = match KeySpec::for_algorithm(alg.into(), None, None, None).unwrap() {
-        KeySpec::Rsa { .. } => rsa().clone(),
-        spec => PROVIDER.keys.generate(spec).unwrap(),
+    let jwk = match KeySpec::from(alg).shape().unwrap() {
+        KeyShape::Rsa { .. } => rsa().clone(),
+        spec => PROVIDER.generate(spec).unwrap(),
     };
     jwk.with_kid(format!("kid-{}", alg.name()))
 }
@@ -73,13 +73,12 @@ fn public_json(jwk: &Jwk) -> Value {
 }
 
 fn signer(jwk: &Jwk, alg: JwsAlgorithm) -> Box<dyn jose_core::Signer> {
-    PROVIDER.keys.signing_key(jwk).unwrap().signer(alg).unwrap()
+    PROVIDER.signing_key(jwk).unwrap().signer(alg).unwrap()
 }
 
 fn verifying(jwk: &Jwk) -> std::sync::Arc<dyn jose_core::VerifyingKey> {
     PROVIDER
-        .keys
-        .verifying_key(&jwk.to_public().unwrap_or_else(|| jwk.clone()))
+        .verifier(&jwk.to_public().unwrap_or_else(|| jwk.clone()))
         .unwrap()
 }
 
@@ -295,7 +294,7 @@ fn check_peer(res: &Value, e: &Expect, claims: &Value, label: &str) {
 
 /// Checks our result against `e`.
 fn check_ours<T: PartialEq + std::fmt::Debug>(
-    got: &Result<Jwt<T>, Error>,
+    got: &Result<Jwt<Claims<T>>, Error>,
     e: &Expect,
     claims: &Claims<T>,
     label: &str,
@@ -322,7 +321,8 @@ fn jwts_issued_here_pass_the_npm_peer() {
         let token = b.sign(signer(&jwk, alg).as_ref()).unwrap();
         for e in expectations() {
             // Our side, the same expectations.
-            let ours = jose_jwt::decode::<Access>(&token, &validation(alg, &e), &verifying(&jwk));
+            let ours =
+                jose_jwt::decode::<Claims<Access>>(&token, &validation(alg, &e), &verifying(&jwk));
             let label = format!("{} {}", alg.name(), e.label);
             check_ours(&ours, &e, &expected_claims(), &label);
             requests.push(with(
@@ -342,7 +342,7 @@ fn jwts_issued_here_pass_the_npm_peer() {
             reject: None,
         };
         check_ours(
-            &jose_jwt::decode::<Access>(&token, &validation(alg, &e), &verifying(&jwk)),
+            &jose_jwt::decode::<Claims<Access>>(&token, &validation(alg, &e), &verifying(&jwk)),
             &e,
             &expected_claims(),
             "encode",
@@ -393,7 +393,7 @@ fn jwts_issued_by_the_npm_peer_pass_decode() {
         for e in expectations() {
             let label = format!("{} {}", alg.name(), e.label);
             let v = validation(*alg, &e);
-            let got = jose_jwt::decode::<Access>(token, &v, &verifying(jwk));
+            let got = jose_jwt::decode::<Claims<Access>>(token, &v, &verifying(jwk));
             check_ours(&got, &e, &expected_claims(), &label);
             if let Ok(jwt) = &got {
                 assert_eq!(jwt.header.alg, Some(Algorithm::Signature(*alg)));
@@ -401,7 +401,7 @@ fn jwts_issued_by_the_npm_peer_pass_decode() {
                 assert_eq!(jwt.header.kid.as_deref(), jwk.kid());
             }
             // Into the default object too.
-            let got = jose_jwt::decode::<Object>(token, &v, &verifying(jwk));
+            let got = jose_jwt::decode::<Claims>(token, &v, &verifying(jwk));
             match (&e.reject, got) {
                 (None, Ok(jwt)) => assert_eq!(
                     serde_json::to_value(&jwt.claims).unwrap(),
@@ -442,8 +442,7 @@ fn nested_jwts_interoperate_both_ways() {
         .iter()
         .map(|&c| {
             PROVIDER
-                .keys
-                .generate(KeySpec::Curve(c))
+                .generate(KeyShape::Curve(c))
                 .unwrap()
                 .with_kid(format!("enc-{}", c.name()))
         })
@@ -463,7 +462,6 @@ fn nested_jwts_interoperate_both_ways() {
     let mut cases = Vec::new();
     for (curve, enc_jwk) in curves.iter().zip(&enc_keys) {
         let encryptor = PROVIDER
-            .keys
             .encrypting_key(&enc_jwk.to_public().unwrap())
             .unwrap()
             .key_encryptor(Alg::EcdhEsA256Kw)
@@ -479,11 +477,11 @@ fn nested_jwts_interoperate_both_ways() {
         assert_eq!(token.split('.').count(), 5);
         for e in expectations() {
             let label = format!("here {} {}", curve.name(), e.label);
-            let ours = jose_jwt::decode_nested::<Access>(
+            let ours = jose_jwt::decode_nested::<Claims<Access>>(
                 &token,
                 &PROVIDER,
                 &decryption,
-                &PROVIDER.keys.decrypting_key(enc_jwk).unwrap(),
+                &PROVIDER.decryptor(enc_jwk).unwrap(),
                 &validation(JwsAlgorithm::Es256, &e),
                 &verifying(&sig),
             );
@@ -528,20 +526,16 @@ fn nested_jwts_interoperate_both_ways() {
     assert_eq!(peer_tokens.len(), enc_keys.len());
     for ((curve, enc_jwk), token) in curves.iter().zip(&enc_keys).zip(&peer_tokens) {
         let opened = decryption
-            .decrypt(
-                &PROVIDER,
-                token,
-                &PROVIDER.keys.decrypting_key(enc_jwk).unwrap(),
-            )
+            .decrypt(&PROVIDER, token, &PROVIDER.decryptor(enc_jwk).unwrap())
             .unwrap();
         assert_eq!(opened.protected.cty.as_deref(), Some("JWT"));
         for e in expectations() {
             let label = format!("peer {} {}", curve.name(), e.label);
-            let got = jose_jwt::decode_nested::<Access>(
+            let got = jose_jwt::decode_nested::<Claims<Access>>(
                 token,
                 &PROVIDER,
                 &decryption,
-                &PROVIDER.keys.decrypting_key(enc_jwk).unwrap(),
+                &PROVIDER.decryptor(enc_jwk).unwrap(),
                 &validation(JwsAlgorithm::Es256, &e),
                 &verifying(&sig),
             );
@@ -558,11 +552,11 @@ fn nested_jwts_interoperate_both_ways() {
         // The other curve's key does not open it.
         let other = &enc_keys[usize::from(*curve == Curve::P256)];
         assert_eq!(
-            jose_jwt::decode_nested::<Access>(
+            jose_jwt::decode_nested::<Claims<Access>>(
                 token,
                 &PROVIDER,
                 &decryption,
-                &PROVIDER.keys.decrypting_key(other).unwrap(),
+                &PROVIDER.decryptor(other).unwrap(),
                 &validation(JwsAlgorithm::Es256, &expectations()[0]),
                 &verifying(&sig),
             ),
@@ -730,7 +724,7 @@ fn time_boundaries_agree_on_both_sides() {
             "case {i}: exp {} nbf {:?} iat {:?} now {} leeway {} max_age {:?}",
             b.exp, b.nbf, b.iat, b.now, b.leeway, b.max_age
         );
-        let here = jose_jwt::decode::<Object>(token, &boundary_validation(b), &verifying(&jwk));
+        let here = jose_jwt::decode::<Claims>(token, &boundary_validation(b), &verifying(&jwk));
         assert_eq!(our_outcome(&here), b.outcome, "ours on ours, {label}");
         assert_eq!(
             peer_outcome(&results[2 * i]),
@@ -742,7 +736,7 @@ fn time_boundaries_agree_on_both_sides() {
         assert_eq!(signed["ok"], true, "{label}: peer said {}", signed["error"]);
         let peer_token = signed["token"].as_str().unwrap().to_owned();
         let there =
-            jose_jwt::decode::<Object>(&peer_token, &boundary_validation(b), &verifying(&jwk));
+            jose_jwt::decode::<Claims>(&peer_token, &boundary_validation(b), &verifying(&jwk));
         assert_eq!(
             our_outcome(&there),
             b.outcome,

@@ -24,6 +24,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use jose_core::KeyShape;
 use jose_core::{
     Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm as Enc, Curve, DecryptingKey,
     Error, Header, KeyDecryptor, KeyEncryptor, KeyManagementAlgorithm as Alg, KeyStore,
@@ -103,14 +104,13 @@ fn password_jwk(password: &str) -> Jwk {
 }
 
 fn decrypting(jwk: &Jwk) -> Arc<dyn DecryptingKey> {
-    P.keys.decrypting_key(jwk).unwrap()
+    P.decryptor(jwk).unwrap()
 }
 
 /// A key encryptor from the public half of `jwk` (symmetric keys as they are).
 fn encryptor(jwk: &Jwk, alg: Alg) -> Box<dyn KeyEncryptor> {
     let public = jwk.to_public().unwrap_or_else(|| jwk.clone());
-    P.keys
-        .encrypting_key(&public)
+    P.encrypting_key(&public)
         .unwrap()
         .key_encryptor(alg)
         .unwrap()
@@ -132,7 +132,7 @@ fn everything() -> Decryption {
 /// A key store of `keys`, all usable.
 fn store_of(keys: &[&Jwk]) -> JwkSetStore {
     let set: JwkSet = keys.iter().map(|k| (*k).clone()).collect();
-    let store = JwkSetStore::new(&set, P.keys);
+    let store = JwkSetStore::new(&set, &P);
     assert!(store.skipped().is_empty(), "{:?}", store.skipped());
     store
 }
@@ -150,7 +150,7 @@ fn random(len: usize) -> Vec<u8> {
 /// One 2048-bit RSA key for every round trip (generation is slow).
 fn rsa_key() -> &'static Jwk {
     static KEY: OnceLock<Jwk> = OnceLock::new();
-    KEY.get_or_init(|| P.keys.generate(KeySpec::Rsa { bits: 2048 }).unwrap())
+    KEY.get_or_init(|| P.generate(KeyShape::Rsa { bits: 2048 }).unwrap())
 }
 
 /// Every serialization a cookbook file gives, by its name in `output`.
@@ -1095,7 +1095,9 @@ mod rfc8037 {
         assert_eq!(header, header_of(&v["protected_header"]));
 
         // ECDH-ES+A128KW: KEK = ConcatKDF(Z, 128, "ECDH-ES+A128KW").
-        let kek = jose_rustcrypto::kek::concat_kdf(&z, 16, b"ECDH-ES+A128KW", b"", b"").unwrap();
+        let kek =
+            jose_core::key_management::concat_kdf(P.hasher, &z, 16, b"ECDH-ES+A128KW", b"", b"")
+                .unwrap();
         let cek = random(16);
         let ek = encryptor(&oct_jwk(&kek), Alg::A128Kw)
             .encrypt_key(&Header::new(), Enc::A128Gcm, &cek)
@@ -1131,7 +1133,8 @@ mod rfc8037 {
 
         // ECDH-ES (direct) on the same keys, from both sides: the CEK is
         // ConcatKDF(Z, 128, "A128GCM").
-        let expected = jose_rustcrypto::kek::concat_kdf(&z, 16, b"A128GCM", b"", b"").unwrap();
+        let expected =
+            jose_core::key_management::concat_kdf(P.hasher, &z, 16, b"A128GCM", b"", b"").unwrap();
         let mut direct = header.clone();
         direct.alg = Some(Algorithm::KeyManagement(Alg::EcdhEs));
         let from_bob = decryptor(&bob, Alg::EcdhEs)
@@ -1243,6 +1246,10 @@ mod round_trip {
     /// A small PBES2 count, set in the recipient header, keeps the tests fast.
     const SMALL_P2C: u64 = 1000;
 
+    fn is_ecdh(alg: Alg) -> bool {
+        matches!(alg.requirement(), jose_core::KeyRequirement::Curve(_))
+    }
+
     fn is_pbes2(alg: Alg) -> bool {
         matches!(
             alg,
@@ -1253,9 +1260,15 @@ mod round_trip {
     /// A fresh private key for `alg` (on `curve` for ECDH-ES, sized for
     /// `enc` for dir; the shared RSA key for RSA).
     fn key_for(alg: Alg, enc: Enc, curve: Option<Curve>) -> Jwk {
-        match KeySpec::for_algorithm(alg.into(), Some(enc), None, curve).unwrap() {
-            KeySpec::Rsa { .. } => rsa_key().clone(),
-            spec => P.keys.generate(spec).unwrap(),
+        let mut spec = KeySpec::from(alg);
+        match (alg.requirement(), curve) {
+            (jose_core::KeyRequirement::Curve(_), Some(c)) => spec = spec.curve(c),
+            (jose_core::KeyRequirement::Cek, _) => spec = spec.enc(enc),
+            _ => {}
+        }
+        match spec.shape().unwrap() {
+            KeyShape::Rsa { .. } => rsa_key().clone(),
+            shape => P.generate(shape).unwrap(),
         }
     }
 
@@ -1266,7 +1279,7 @@ mod round_trip {
         if is_pbes2(alg) {
             h.p2c = Some(SMALL_P2C);
         }
-        if alg.key_type() == jose_core::KeyType::Ec {
+        if is_ecdh(alg) {
             h.apu = Some(b"Alice".to_vec());
             h.apv = Some(b"Bob".to_vec());
         }
@@ -1303,7 +1316,7 @@ mod round_trip {
             assert_eq!(got.protected, got.joint, "{what}");
             assert_eq!(got.protected.zip, None);
             assert_eq!(got.aad, None);
-            if alg.key_type() == jose_core::KeyType::Ec {
+            if is_ecdh(alg) {
                 assert!(got.protected.epk.is_some(), "{what}");
             }
         }
@@ -1328,7 +1341,7 @@ mod round_trip {
             assert_eq!(got.protected.p2c, Some(SMALL_P2C), "{what}");
             assert_eq!(got.protected.p2s.as_ref().map(Vec::len), Some(16));
         }
-        if alg.key_type() == jose_core::KeyType::Ec {
+        if is_ecdh(alg) {
             assert!(got.protected.epk.is_some(), "{what}");
             assert_eq!(got.protected.apu.as_deref(), Some(&b"Alice"[..]));
         }
@@ -1359,7 +1372,7 @@ mod round_trip {
 
         // Another key of the same kind does not open it.
         let other = key_for(alg, enc, curve);
-        if alg.key_type() != jose_core::KeyType::Rsa {
+        if alg.requirement() != jose_core::KeyRequirement::Rsa {
             assert_eq!(
                 d.decrypt(&P, &flat, &decrypting(&other)),
                 Err(Error::DecryptionFailed),
@@ -1510,7 +1523,7 @@ mod round_trip {
     /// 210,000 for HS384/HS512, all within the default decryption limit.
     #[test]
     fn pbes2_compact_with_default_count() {
-        for (alg, count) in jose_rustcrypto::kek::PBES2_DEFAULT_ITERATIONS {
+        for (alg, count) in jose_rustcrypto::PBES2_DEFAULT_ITERATIONS {
             assert!(count <= Limits::default().max_p2c);
             let jwk = password_jwk("correct horse battery staple");
             let token = JweBuilder::new(PLAINTEXT, Enc::A128Gcm)
@@ -1740,7 +1753,7 @@ mod round_trip {
         ));
         let kw = encryptor(&kw_key(), Alg::A128Kw);
         let dir = encryptor(&oct_jwk(&random(16)), Alg::Dir);
-        let ecdh_key = P.keys.generate(KeySpec::Curve(Curve::P256)).unwrap();
+        let ecdh_key = P.generate(KeyShape::Curve(Curve::P256)).unwrap();
         let ecdh = encryptor(&ecdh_key, Alg::EcdhEs);
         for direct in [dir.as_ref(), ecdh.as_ref()] {
             let builder = JweBuilder::new(b"x", Enc::A128Gcm);
@@ -2079,16 +2092,16 @@ mod attacks {
             Err(Error::DecryptionFailed)
         );
         for (path, fresh) in [
-            (F5_1, KeySpec::Rsa { bits: 2048 }),
-            (F5_4, KeySpec::Curve(Curve::P384)),
-            (F5_5, KeySpec::Curve(Curve::P256)),
-            (F5_6, KeySpec::Oct { len: 16 }),
-            (F5_7, KeySpec::Oct { len: 32 }),
+            (F5_1, KeyShape::Rsa { bits: 2048 }),
+            (F5_4, KeyShape::Curve(Curve::P384)),
+            (F5_5, KeyShape::Curve(Curve::P256)),
+            (F5_6, KeyShape::Oct { len: 16 }),
+            (F5_7, KeyShape::Oct { len: 32 }),
         ] {
             let v = vector(path);
             let jwk = match fresh {
-                KeySpec::Rsa { .. } => rsa_key().clone(),
-                spec => P.keys.generate(spec).unwrap(),
+                KeyShape::Rsa { .. } => rsa_key().clone(),
+                spec => P.generate(spec).unwrap(),
             };
             assert_eq!(
                 everything().decrypt(&P, str_at(&v, "/output/compact"), &decrypting(&jwk)),
@@ -2098,7 +2111,7 @@ mod attacks {
         }
         // The X25519 cookbook JWE with another X25519 key.
         let v = vector("rfc7520/curve25519/ecdh-es.json");
-        let other = P.keys.generate(KeySpec::Curve(Curve::X25519)).unwrap();
+        let other = P.generate(KeyShape::Curve(Curve::X25519)).unwrap();
         assert_eq!(
             everything().decrypt(&P, str_at(&v, "/output/compact"), &decrypting(&other)),
             Err(Error::DecryptionFailed)
@@ -2152,7 +2165,7 @@ mod attacks {
             MalformedReason::Invalid("is not a key on the recipient's curve"),
         ));
         let public = |curve| {
-            let jwk = P.keys.generate(KeySpec::Curve(curve)).unwrap();
+            let jwk = P.generate(KeyShape::Curve(curve)).unwrap();
             serde_json::from_str::<Value>(&jwk.to_public().unwrap().to_json()).unwrap()
         };
         for curve in [Curve::P384, Curve::P521, Curve::X25519] {
@@ -2965,13 +2978,13 @@ mod attacks {
         obj.insert("use".into(), json!("sig"));
         let sig = jwk_of(&sig);
         let set: JwkSet = [sig.clone()].into_iter().collect();
-        let store = JwkSetStore::new(&set, P.keys);
+        let store = JwkSetStore::new(&set, &P);
         assert_eq!(
             a128kw().decrypt(&P, &compact, &store),
             Err(Error::Policy(Policy::NoMatchingKey))
         );
         assert_err!(
-            P.keys.decrypting_key(&sig).map(drop),
+            P.decryptor(&sig).map(drop),
             Error::Policy(Policy::KeyAlgorithmMismatch { .. })
         );
         // The same with "key_ops": ["sign", "verify"], and an RSA key.
@@ -2982,7 +2995,7 @@ mod attacks {
         obj.insert("key_ops".into(), json!(["sign", "verify"]));
         let set: JwkSet = [jwk_of(&ops)].into_iter().collect();
         assert_eq!(
-            a128kw().decrypt(&P, &compact, &JwkSetStore::new(&set, P.keys)),
+            a128kw().decrypt(&P, &compact, &JwkSetStore::new(&set, &P)),
             Err(Error::Policy(Policy::NoMatchingKey))
         );
         let a2 = vector("rfc7516/A.2.json");
@@ -2993,7 +3006,7 @@ mod attacks {
             allow(&[Alg::Rsa1_5], &[Enc::A128CbcHs256]).decrypt(
                 &P,
                 str_at(&a2, "/expected/compact"),
-                &JwkSetStore::new(&set, P.keys)
+                &JwkSetStore::new(&set, &P)
             ),
             Err(Error::Policy(Policy::NoMatchingKey))
         );
@@ -3005,7 +3018,7 @@ mod attacks {
             allow(&[Alg::Rsa1_5], &[Enc::A128CbcHs256]).decrypt(
                 &P,
                 str_at(&a2, "/expected/compact"),
-                &JwkSetStore::new(&set, P.keys)
+                &JwkSetStore::new(&set, &P)
             ),
             Err(Error::Policy(Policy::NoMatchingKey))
         );
@@ -3112,8 +3125,8 @@ mod properties {
         STORE.get_or_init(|| {
             let kw = kw_key();
             let dir = oct_jwk(&random(64));
-            let x25519 = P.keys.generate(KeySpec::Curve(Curve::X25519)).unwrap();
-            let p256 = P.keys.generate(KeySpec::Curve(Curve::P256)).unwrap();
+            let x25519 = P.generate(KeyShape::Curve(Curve::X25519)).unwrap();
+            let p256 = P.generate(KeyShape::Curve(Curve::P256)).unwrap();
             let s = store_of(&[&kw, &dir, &x25519, &p256, &password_jwk("pw")]);
             (s, kw, dir)
         })

@@ -20,6 +20,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use jose_core::KeyShape;
 use jose_core::{
     Algorithm, Error, Header, JwsAlgorithm, KeyStore, MalformedReason, Policy, Signer,
     VerifyingKey, b64,
@@ -66,11 +67,11 @@ fn header_of(v: &Value) -> Header {
 }
 
 fn signer(jwk: &Jwk, alg: JwsAlgorithm) -> Box<dyn Signer> {
-    P.keys.signing_key(jwk).unwrap().signer(alg).unwrap()
+    P.signing_key(jwk).unwrap().signer(alg).unwrap()
 }
 
 fn verifying(jwk: &Jwk) -> Arc<dyn VerifyingKey> {
-    P.keys.verifying_key(jwk).unwrap()
+    P.verifier(jwk).unwrap()
 }
 
 /// A key store of the public halves of `keys` (symmetric keys as they are).
@@ -79,7 +80,7 @@ fn store_of(keys: &[&Jwk]) -> JwkSetStore {
         .iter()
         .map(|k| k.to_public().unwrap_or_else(|| (*k).clone()))
         .collect();
-    let store = JwkSetStore::new(&set, P.keys);
+    let store = JwkSetStore::new(&set, &P);
     assert!(store.skipped().is_empty(), "{:?}", store.skipped());
     store
 }
@@ -148,15 +149,15 @@ fn a3_ec_key() -> Jwk {
 /// One 2048-bit RSA key for every RS*/PS* round trip (generation is slow).
 fn rsa_key() -> &'static Jwk {
     static KEY: OnceLock<Jwk> = OnceLock::new();
-    KEY.get_or_init(|| P.keys.generate(KeySpec::Rsa { bits: 2048 }).unwrap())
+    KEY.get_or_init(|| P.generate(KeyShape::Rsa { bits: 2048 }).unwrap())
 }
 
 /// A fresh private key for `alg` (the shared RSA key for RS*/PS*).
 fn key_for(alg: JwsAlgorithm) -> Jwk {
-    let spec = KeySpec::for_algorithm(alg.into(), None, None, None).unwrap();
+    let spec = KeySpec::from(alg).shape().unwrap();
     match spec {
-        KeySpec::Rsa { .. } => rsa_key().clone(),
-        spec => P.keys.generate(spec).unwrap(),
+        KeyShape::Rsa { .. } => rsa_key().clone(),
+        spec => P.generate(spec).unwrap(),
     }
 }
 
@@ -1113,8 +1114,8 @@ mod round_trip {
         );
         // Another key of the same kind does not verify.
         let stranger = verifying(&{
-            let k = match alg.key_type() {
-                jose_core::KeyType::Rsa => {
+            let k = match alg.requirement() {
+                jose_core::KeyRequirement::Rsa => {
                     // Re-use a fixed RSA key rather than generating another.
                     a2_rsa_key()
                 }
@@ -1600,7 +1601,7 @@ mod attacks {
             Error::Policy(Policy::NoMatchingKey)
         );
         // A key whose JWK "alg" is RS256 is not used for PS256.
-        let pinned = rsa.with_alg(JwsAlgorithm::Rs256.into()).unwrap();
+        let pinned = rsa.with_alg(JwsAlgorithm::Rs256).unwrap();
         let ps = JwsBuilder::new(b"x")
             .compact(signer(&a2_rsa_key(), JwsAlgorithm::Ps256).as_ref())
             .unwrap();
@@ -2288,13 +2289,13 @@ mod attacks {
 
         let enc = plain.clone().with_use(KeyUse::Encryption).unwrap();
         let set: JwkSet = [enc.clone()].into_iter().collect();
-        let store = JwkSetStore::new(&set, P.keys);
+        let store = JwkSetStore::new(&set, &P);
         assert_eq!(
             hs().verify(&token, &store).unwrap_err(),
             Error::Policy(Policy::NoMatchingKey)
         );
         assert_eq!(
-            P.keys.verifying_key(&enc).unwrap_err(),
+            P.verifier(&enc).unwrap_err(),
             Error::Policy(Policy::KeyUseForbidden("verification"))
         );
         // An RSA key with use "enc", too.
@@ -2309,7 +2310,7 @@ mod attacks {
         let set: JwkSet = [rsa_enc].into_iter().collect();
         assert_eq!(
             allow(&[JwsAlgorithm::Rs256])
-                .verify(&rs, &JwkSetStore::new(&set, P.keys))
+                .verify(&rs, &JwkSetStore::new(&set, &P))
                 .unwrap_err(),
             Error::Policy(Policy::NoMatchingKey)
         );
@@ -2323,13 +2324,13 @@ mod attacks {
             .unwrap();
         let sign_only = plain.clone().with_key_ops(vec![KeyOp::Sign]).unwrap();
         let set: JwkSet = [sign_only.clone()].into_iter().collect();
-        let store = JwkSetStore::new(&set, P.keys);
+        let store = JwkSetStore::new(&set, &P);
         assert_eq!(
             hs().verify(&token, &store).unwrap_err(),
             Error::Policy(Policy::NoMatchingKey)
         );
         assert_eq!(
-            P.keys.verifying_key(&sign_only).unwrap_err(),
+            P.verifier(&sign_only).unwrap_err(),
             Error::Policy(Policy::KeyUseForbidden("verification"))
         );
         // With "verify" listed, the key is used.
@@ -2337,7 +2338,7 @@ mod attacks {
             .with_key_ops(vec![KeyOp::Sign, KeyOp::Verify])
             .unwrap();
         let set: JwkSet = [both].into_iter().collect();
-        assert!(hs().verify(&token, &JwkSetStore::new(&set, P.keys)).is_ok());
+        assert!(hs().verify(&token, &JwkSetStore::new(&set, &P)).is_ok());
     }
 
     /// An attacker signs with a key of their own and embeds its public JWK
@@ -2366,7 +2367,7 @@ mod attacks {
         let seen = danger::decode_unverified(&token).unwrap();
         assert!(seen.protected.jwk.is_some());
         // With an empty key store, nothing verifies.
-        let empty = JwkSetStore::new(&JwkSet::new(), P.keys);
+        let empty = JwkSetStore::new(&JwkSet::new(), &P);
         assert_eq!(
             es.verify(&token, &empty).unwrap_err(),
             Error::Policy(Policy::NoMatchingKey)
@@ -2381,10 +2382,10 @@ mod attacks {
         let mismatch = Error::Policy(Policy::KeyAlgorithmMismatch {
             requested: "a JWS algorithm".into(),
         });
-        assert_eq!(P.keys.verifying_key(&short).unwrap_err(), mismatch);
-        assert_eq!(P.keys.signing_key(&short).unwrap_err(), mismatch);
+        assert_eq!(P.verifier(&short).unwrap_err(), mismatch);
+        assert_eq!(P.signing_key(&short).unwrap_err(), mismatch);
         let set: JwkSet = [short].into_iter().collect();
-        let store = JwkSetStore::new(&set, P.keys);
+        let store = JwkSetStore::new(&set, &P);
         // The key stays in the store (it can still unwrap A128KW), but it
         // offers no verifier for any HMAC algorithm.
         let header = Header::new();

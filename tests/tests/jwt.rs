@@ -17,6 +17,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use jose_core::KeyShape;
 use jose_core::json::Object;
 use jose_core::{
     Algorithm, ContentEncryptionAlgorithm as Enc, Curve, DecryptingKey, Error, Header,
@@ -69,25 +70,23 @@ fn jwk_of(v: &Value) -> Jwk {
 }
 
 fn signer(jwk: &Jwk, alg: JwsAlgorithm) -> Box<dyn Signer> {
-    P.keys.signing_key(jwk).unwrap().signer(alg).unwrap()
+    P.signing_key(jwk).unwrap().signer(alg).unwrap()
 }
 
 /// A verifying key from the public half of `jwk` (symmetric keys as they are).
 fn verifying(jwk: &Jwk) -> Arc<dyn VerifyingKey> {
-    P.keys
-        .verifying_key(&jwk.to_public().unwrap_or_else(|| jwk.clone()))
+    P.verifier(&jwk.to_public().unwrap_or_else(|| jwk.clone()))
         .unwrap()
 }
 
 fn decrypting(jwk: &Jwk) -> Arc<dyn DecryptingKey> {
-    P.keys.decrypting_key(jwk).unwrap()
+    P.decryptor(jwk).unwrap()
 }
 
 /// A key encryptor from the public half of `jwk`.
 fn encryptor(jwk: &Jwk, alg: Alg) -> Box<dyn KeyEncryptor> {
     let public = jwk.to_public().unwrap_or_else(|| jwk.clone());
-    P.keys
-        .encrypting_key(&public)
+    P.encrypting_key(&public)
         .unwrap()
         .key_encryptor(alg)
         .unwrap()
@@ -102,22 +101,26 @@ fn hs_key() -> &'static Jwk {
 /// One 2048-bit RSA key for every RSA test (generation is slow).
 fn rsa_key() -> &'static Jwk {
     static KEY: OnceLock<Jwk> = OnceLock::new();
-    KEY.get_or_init(|| P.keys.generate(KeySpec::Rsa { bits: 2048 }).unwrap())
+    KEY.get_or_init(|| P.generate(KeyShape::Rsa { bits: 2048 }).unwrap())
 }
 
 /// A private key for signature algorithm `alg` (the shared RSA key for RS*).
 fn key_for(alg: JwsAlgorithm) -> Jwk {
-    match KeySpec::for_algorithm(alg.into(), None, None, None).unwrap() {
-        KeySpec::Rsa { .. } => rsa_key().clone(),
-        spec => P.keys.generate(spec).unwrap(),
+    match KeySpec::from(alg).shape().unwrap() {
+        KeyShape::Rsa { .. } => rsa_key().clone(),
+        spec => P.generate(spec).unwrap(),
     }
 }
 
 /// A private key for key management algorithm `alg` (`curve` for ECDH-ES).
 fn enc_key_for(alg: Alg, curve: Curve) -> Jwk {
-    match KeySpec::for_algorithm(alg.into(), None, None, Some(curve)).unwrap() {
-        KeySpec::Rsa { .. } => rsa_key().clone(),
-        spec => P.keys.generate(spec).unwrap(),
+    let mut spec = KeySpec::from(alg);
+    if let jose_core::KeyRequirement::Curve(_) = alg.requirement() {
+        spec = spec.curve(curve);
+    }
+    match spec.shape().unwrap() {
+        KeyShape::Rsa { .. } => rsa_key().clone(),
+        shape => P.generate(shape).unwrap(),
     }
 }
 
@@ -222,7 +225,7 @@ mod rfc {
             .typ("JWT")
             .clock(|| RFC_NOW);
 
-        let jwt = jose_jwt::decode::<Root>(compact, &validation, &key).unwrap();
+        let jwt = jose_jwt::decode::<Claims<Root>>(compact, &validation, &key).unwrap();
         assert_eq!(jwt.claims, joe_claims());
         assert_eq!(
             jwt.header.alg,
@@ -230,7 +233,7 @@ mod rfc {
         );
         assert_eq!(jwt.header.typ.as_deref(), Some("JWT"));
 
-        let jwt = jose_jwt::decode::<Object>(compact, &validation, &key).unwrap();
+        let jwt = jose_jwt::decode::<Claims>(compact, &validation, &key).unwrap();
         assert_eq!(jwt.claims.iss.as_deref(), Some("joe"));
         assert_eq!(jwt.claims.exp, Some(NumericDate::from_secs(1_300_819_380)));
         assert_eq!(
@@ -247,12 +250,16 @@ mod rfc {
         // At exp and later, and with the system clock, it has expired.
         for now in [1_300_819_380, 1_300_819_381] {
             assert_eq!(
-                jose_jwt::decode::<Root>(compact, &validation.clone().clock(move || now), &key),
+                jose_jwt::decode::<Claims<Root>>(
+                    compact,
+                    &validation.clone().clock(move || now),
+                    &key
+                ),
                 Err(expired(1_300_819_380, now))
             );
         }
         assert_err!(
-            jose_jwt::decode::<Root>(
+            jose_jwt::decode::<Claims<Root>>(
                 compact,
                 &Validation::new(&[JwsAlgorithm::Hs256]).unwrap(),
                 &key
@@ -262,18 +269,22 @@ mod rfc {
         );
         // Among several accepted issuers; only another issuer; another key.
         assert_eq!(
-            jose_jwt::decode::<Root>(compact, &validation.clone().issuer("ann"), &key)
+            jose_jwt::decode::<Claims<Root>>(compact, &validation.clone().issuer("ann"), &key)
                 .unwrap()
                 .claims,
             joe_claims()
         );
         assert_eq!(
-            jose_jwt::decode::<Root>(compact, &at(RFC_NOW).issuer("ann"), &verifying(hs_key())),
+            jose_jwt::decode::<Claims<Root>>(
+                compact,
+                &at(RFC_NOW).issuer("ann"),
+                &verifying(hs_key())
+            ),
             Err(Error::InvalidClaim(InvalidClaim::Issuer("joe".into())))
         );
-        let other = P.keys.generate(KeySpec::Oct { len: 64 }).unwrap();
+        let other = P.generate(KeyShape::Oct { len: 64 }).unwrap();
         assert_eq!(
-            jose_jwt::decode::<Root>(compact, &validation, &verifying(&other)),
+            jose_jwt::decode::<Claims<Root>>(compact, &validation, &verifying(&other)),
             Err(Error::BadSignature)
         );
     }
@@ -284,7 +295,7 @@ mod rfc {
         let compact = str_at(&v, "/expected/compact");
         assert!(compact.ends_with('.'));
         let none = Error::Policy(Policy::NoneAlgorithm);
-        let store = JwkSetStore::new(&JwkSet::from_iter([hs_key().clone()]), P.keys);
+        let store = JwkSetStore::new(&JwkSet::from_iter([hs_key().clone()]), &P);
         for validation in [
             at(RFC_NOW),
             Validation::new(JwsAlgorithm::ALL)
@@ -293,11 +304,11 @@ mod rfc {
                 .clock(|| RFC_NOW),
         ] {
             assert_eq!(
-                jose_jwt::decode::<Object>(compact, &validation, &store),
+                jose_jwt::decode::<Claims>(compact, &validation, &store),
                 Err(none.clone())
             );
             assert_eq!(
-                jose_jwt::decode::<Root>(compact, &validation, &verifying(hs_key())),
+                jose_jwt::decode::<Claims<Root>>(compact, &validation, &verifying(hs_key())),
                 Err(none.clone())
             );
         }
@@ -309,7 +320,7 @@ mod rfc {
                 .unwrap(),
         );
         assert_eq!(
-            jose_jwt::decode::<Object>(&format!("{input}.{mac}"), &at(RFC_NOW), &store),
+            jose_jwt::decode::<Claims>(&format!("{input}.{mac}"), &at(RFC_NOW), &store),
             Err(none.clone())
         );
         // Not even read without verification.
@@ -324,15 +335,27 @@ mod rfc {
         let decryption = Decryption::new(&[Alg::Rsa1_5], &[Enc::A128CbcHs256]).unwrap();
         let validation = at(RFC_NOW).issuer("joe");
 
-        let jwt = jose_jwt::decode_encrypted::<Root>(compact, &P, &decryption, &key, &validation)
-            .unwrap();
+        let jwt = jose_jwt::decode_encrypted::<Claims<Root>>(
+            compact,
+            &P,
+            &decryption,
+            &key,
+            validation.claims(),
+        )
+        .unwrap();
         assert_eq!(jwt.claims, joe_claims());
         // The header is the JWE's.
         assert_eq!(jwt.header.alg, Some(Algorithm::KeyManagement(Alg::Rsa1_5)));
         assert_eq!(jwt.header.enc, Some(Enc::A128CbcHs256));
         assert_eq!(jwt.header.typ, None);
-        let jwt = jose_jwt::decode_encrypted::<Object>(compact, &P, &decryption, &key, &validation)
-            .unwrap();
+        let jwt = jose_jwt::decode_encrypted::<Claims>(
+            compact,
+            &P,
+            &decryption,
+            &key,
+            validation.claims(),
+        )
+        .unwrap();
         assert_eq!(
             Value::Object(jwt.claims.custom),
             json!({"http://example.com/is_root": true})
@@ -340,41 +363,47 @@ mod rfc {
 
         // The claims are validated too.
         assert_eq!(
-            jose_jwt::decode_encrypted::<Root>(compact, &P, &decryption, &key, &at(1_300_819_380)),
-            Err(expired(1_300_819_380, 1_300_819_380))
-        );
-        // The JWE header has no typ: a required one fails.
-        assert_eq!(
-            jose_jwt::decode_encrypted::<Root>(
+            jose_jwt::decode_encrypted::<Claims<Root>>(
                 compact,
                 &P,
                 &decryption,
                 &key,
-                &validation.clone().typ("JWT")
+                at(1_300_819_380).claims()
+            ),
+            Err(expired(1_300_819_380, 1_300_819_380))
+        );
+        // The JWE header has no typ: a required one fails.
+        assert_eq!(
+            jose_jwt::decode_encrypted::<Claims<Root>>(
+                compact,
+                &P,
+                &decryption,
+                &key,
+                validation.clone().typ("JWT").claims()
             ),
             Err(Error::InvalidClaim(InvalidClaim::Type(String::new())))
         );
         // RSA1_5 must be allowed explicitly.
         assert_eq!(
-            jose_jwt::decode_encrypted::<Root>(
+            jose_jwt::decode_encrypted::<Claims<Root>>(
                 compact,
                 &P,
                 &Decryption::new(&[Alg::RsaOaep], &[Enc::A128CbcHs256]).unwrap(),
                 &key,
-                &validation
+                validation.claims()
             ),
             Err(Error::Policy(Policy::AlgorithmNotAllowed("RSA1_5".into())))
         );
         // It is not a JWS, and not a nested JWT (no cty).
         assert_eq!(
-            jose_jwt::decode::<Root>(compact, &validation, &verifying(hs_key())),
+            jose_jwt::decode::<Claims<Root>>(compact, &validation, &verifying(hs_key())),
             Err(malformed(
                 "jwt",
                 MalformedReason::Invalid("is a JWE: use decode_nested or decode_encrypted")
             ))
         );
         assert_eq!(
-            jose_jwt::decode_nested::<Root>(
+            jose_jwt::decode_nested::<Claims<Root>>(
                 compact,
                 &P,
                 &decryption,
@@ -401,7 +430,7 @@ mod rfc {
             .issuer("joe")
             .clock(|| RFC_NOW);
 
-        let jwt = jose_jwt::decode_nested::<Root>(
+        let jwt = jose_jwt::decode_nested::<Claims<Root>>(
             compact,
             &P,
             &decryption,
@@ -424,7 +453,7 @@ mod rfc {
         let inner_jwt = str_at(&v, "/inner_jwt_compact");
         assert_eq!(&*opened.plaintext, inner_jwt.as_bytes());
         assert_eq!(
-            jose_jwt::decode::<Root>(inner_jwt, &validation, &verifying(&sig_jwk))
+            jose_jwt::decode::<Claims<Root>>(inner_jwt, &validation, &verifying(&sig_jwk))
                 .unwrap()
                 .claims,
             joe_claims()
@@ -450,7 +479,7 @@ mod rfc {
         // Wrong keys, wrong time, wrong algorithm.
         let other_enc = enc_key_for(Alg::RsaOaep, Curve::P256);
         assert_eq!(
-            jose_jwt::decode_nested::<Root>(
+            jose_jwt::decode_nested::<Claims<Root>>(
                 compact,
                 &P,
                 &decryption,
@@ -461,7 +490,7 @@ mod rfc {
             Err(Error::DecryptionFailed)
         );
         assert_eq!(
-            jose_jwt::decode_nested::<Root>(
+            jose_jwt::decode_nested::<Claims<Root>>(
                 compact,
                 &P,
                 &decryption,
@@ -472,7 +501,7 @@ mod rfc {
             Err(Error::BadSignature)
         );
         assert_eq!(
-            jose_jwt::decode_nested::<Root>(
+            jose_jwt::decode_nested::<Claims<Root>>(
                 compact,
                 &P,
                 &decryption,
@@ -483,7 +512,7 @@ mod rfc {
             Err(expired(1_300_819_380, 1_300_819_380))
         );
         assert_eq!(
-            jose_jwt::decode_nested::<Root>(
+            jose_jwt::decode_nested::<Claims<Root>>(
                 compact,
                 &P,
                 &decryption,
@@ -495,12 +524,12 @@ mod rfc {
         );
         // decode_encrypted reads the plaintext as claims: it is a JWS, not JSON.
         assert_err!(
-            jose_jwt::decode_encrypted::<Object>(
+            jose_jwt::decode_encrypted::<Claims>(
                 compact,
                 &P,
                 &decryption,
                 &decrypting(&enc_jwk),
-                &validation
+                validation.claims()
             ),
             Error::Malformed(m) if m.what == "jwt claims"
                 && matches!(m.reason, MalformedReason::Json { .. })
@@ -523,9 +552,9 @@ mod rfc {
         assert_eq!(inner, str_at(&v, "/encrypt/input/plaintext"));
 
         let verification_keys =
-            JwkSetStore::new(&JwkSet::from_iter([sig_jwk.to_public().unwrap()]), P.keys);
+            JwkSetStore::new(&JwkSet::from_iter([sig_jwk.to_public().unwrap()]), &P);
         assert!(verification_keys.skipped().is_empty());
-        let decryption_keys = JwkSetStore::new(&JwkSet::from_iter([enc_jwk.clone()]), P.keys);
+        let decryption_keys = JwkSetStore::new(&JwkSet::from_iter([enc_jwk.clone()]), &P);
         assert!(decryption_keys.skipped().is_empty());
         let decryption = Decryption::new(&[Alg::RsaOaep], &[Enc::A128Gcm]).unwrap();
         let validation = Validation::new(&[JwsAlgorithm::Ps256])
@@ -551,7 +580,7 @@ mod rfc {
             v["encrypt"]["output"]["json_flat"].to_string(),
         ];
         for token in &forms {
-            let jwt = jose_jwt::decode_nested::<Hobbiton>(
+            let jwt = jose_jwt::decode_nested::<Claims<Hobbiton>>(
                 token,
                 &P,
                 &decryption,
@@ -568,7 +597,7 @@ mod rfc {
             assert_eq!(jwt.header.typ.as_deref(), Some("JWT"));
             // A JWE is never taken for a JWS.
             assert_eq!(
-                jose_jwt::decode::<Hobbiton>(token, &validation, &verification_keys),
+                jose_jwt::decode::<Claims<Hobbiton>>(token, &validation, &verification_keys),
                 Err(malformed(
                     "jwt",
                     MalformedReason::Invalid("is a JWE: use decode_nested or decode_encrypted")
@@ -576,7 +605,7 @@ mod rfc {
             );
             // Expired at exp.
             assert_eq!(
-                jose_jwt::decode_nested::<Hobbiton>(
+                jose_jwt::decode_nested::<Claims<Hobbiton>>(
                     token,
                     &P,
                     &decryption,
@@ -588,11 +617,12 @@ mod rfc {
             );
         }
         // The inner JWS alone, with the public key by itself.
-        let jwt = jose_jwt::decode::<Hobbiton>(inner, &validation, &verifying(&sig_jwk)).unwrap();
+        let jwt =
+            jose_jwt::decode::<Claims<Hobbiton>>(inner, &validation, &verifying(&sig_jwk)).unwrap();
         assert_eq!(jwt.claims, expected);
         // The signing key is not an encryption key, and vice versa.
         assert_err!(
-            jose_jwt::decode_nested::<Hobbiton>(
+            jose_jwt::decode_nested::<Claims<Hobbiton>>(
                 &forms[0],
                 &P,
                 &decryption,
@@ -603,7 +633,7 @@ mod rfc {
             Error::Policy(Policy::NoMatchingKey)
         );
         assert_err!(
-            jose_jwt::decode_nested::<Hobbiton>(
+            jose_jwt::decode_nested::<Claims<Hobbiton>>(
                 &forms[0],
                 &P,
                 &decryption,
@@ -1015,7 +1045,7 @@ mod validation {
             }
             // And into a struct.
             assert_eq!(
-                jose_jwt::decode::<Root>(&t, &at(NOW), &verifying(hs_key())),
+                jose_jwt::decode::<Claims<Root>>(&t, &at(NOW), &verifying(hs_key())),
                 Err(wrong_type(claim, expected)),
                 "{claims}"
             );
@@ -1079,7 +1109,7 @@ mod validation {
     fn custom_claims_struct_that_does_not_fit_is_malformed() {
         let exp = NOW + 600;
         let decode = |claims: &Value| {
-            jose_jwt::decode::<Scope>(&token(claims), &at(NOW), &verifying(hs_key()))
+            jose_jwt::decode::<Claims<Scope>>(&token(claims), &at(NOW), &verifying(hs_key()))
         };
         let jwt = decode(&json!({"exp": exp, "scope": "read", "level": 3})).unwrap();
         assert_eq!(
@@ -1121,7 +1151,7 @@ mod validation {
             .unwrap();
         let only = |algs: &[JwsAlgorithm]| Validation::new(algs).unwrap().clock(|| NOW);
         assert_eq!(
-            jose_jwt::decode::<Object>(
+            jose_jwt::decode::<Claims>(
                 &hs,
                 &only(&[JwsAlgorithm::Hs384, JwsAlgorithm::Rs256]),
                 &verifying(hs_key())
@@ -1129,11 +1159,11 @@ mod validation {
             Err(Error::Policy(Policy::AlgorithmNotAllowed("HS256".into())))
         );
         assert_eq!(
-            jose_jwt::decode::<Object>(&es, &only(&[JwsAlgorithm::Rs256]), &verifying(&es_key)),
+            jose_jwt::decode::<Claims>(&es, &only(&[JwsAlgorithm::Rs256]), &verifying(&es_key)),
             Err(Error::Policy(Policy::AlgorithmNotAllowed("ES256".into())))
         );
         assert!(
-            jose_jwt::decode::<Object>(
+            jose_jwt::decode::<Claims>(
                 &es,
                 &only(&[JwsAlgorithm::Rs256, JwsAlgorithm::Es256]),
                 &verifying(&es_key)
@@ -1142,7 +1172,7 @@ mod validation {
         );
         // An allowed algorithm with a key of another type.
         assert_eq!(
-            jose_jwt::decode::<Object>(&hs, &at(NOW), &verifying(&es_key)),
+            jose_jwt::decode::<Claims>(&hs, &at(NOW), &verifying(&es_key)),
             Err(Error::Policy(Policy::NoMatchingKey))
         );
         // An empty allow-list is a misuse.
@@ -1155,7 +1185,7 @@ mod validation {
     #[test]
     fn signature_is_checked_before_claims() {
         // Expired, and signed by another key: the signature fails first.
-        let other = P.keys.generate(KeySpec::Oct { len: 64 }).unwrap();
+        let other = P.generate(KeyShape::Oct { len: 64 }).unwrap();
         let forged = JwtBuilder::from_object(object(json!({"exp": NOW - 100})))
             .unwrap()
             .sign(signer(&other, JwsAlgorithm::Hs256).as_ref())
@@ -1206,27 +1236,27 @@ mod validation {
         // Each of them opens with the right function.
         let decryption = Decryption::new(&[Alg::EcdhEsA256Kw], &[Enc::A256Gcm]).unwrap();
         assert!(
-            jose_jwt::decode_encrypted::<Object>(
+            jose_jwt::decode_encrypted::<Claims>(
                 &encrypted,
                 &P,
                 &decryption,
                 &decrypting(&jwk),
-                &at(NOW)
+                at(NOW).claims()
             )
             .is_ok()
         );
         assert!(
-            jose_jwt::decode_encrypted::<Object>(
+            jose_jwt::decode_encrypted::<Claims>(
                 &flattened,
                 &P,
                 &decryption,
                 &decrypting(&jwk),
-                &at(NOW)
+                at(NOW).claims()
             )
             .is_ok()
         );
         assert!(
-            jose_jwt::decode_nested::<Object>(
+            jose_jwt::decode_nested::<Claims>(
                 &nested,
                 &P,
                 &decryption,
@@ -1259,20 +1289,18 @@ mod validation {
     #[test]
     fn jwk_set_store_by_kid_with_two_keys() {
         let old = P
-            .keys
-            .generate(KeySpec::Curve(Curve::P256))
+            .generate(KeyShape::Curve(Curve::P256))
             .unwrap()
             .with_kid("2024-01");
         let new = P
-            .keys
-            .generate(KeySpec::Curve(Curve::P256))
+            .generate(KeyShape::Curve(Curve::P256))
             .unwrap()
             .with_kid("2025-01");
         let set: JwkSet = [&old, &new]
             .iter()
             .map(|k| k.to_public().unwrap())
             .collect();
-        let store = JwkSetStore::new(&set, P.keys);
+        let store = JwkSetStore::new(&set, &P);
         assert!(store.skipped().is_empty());
         assert_eq!(store.len(), 2);
         let v = Validation::new(&[JwsAlgorithm::Es256])
@@ -1287,21 +1315,20 @@ mod validation {
             let t = builder
                 .sign(signer(key, JwsAlgorithm::Es256).as_ref())
                 .unwrap();
-            let jwt = jose_jwt::decode::<Object>(&t, &v, &store).unwrap();
+            let jwt = jose_jwt::decode::<Claims>(&t, &v, &store).unwrap();
             assert_eq!(jwt.header.kid.as_deref(), Some(kid));
             assert_eq!(jwt.claims, *builder.claims());
         }
         // A retired key's kid matches nothing.
         let retired = P
-            .keys
-            .generate(KeySpec::Curve(Curve::P256))
+            .generate(KeyShape::Curve(Curve::P256))
             .unwrap()
             .with_kid("2023-01");
         let t = builder
             .sign(signer(&retired, JwsAlgorithm::Es256).as_ref())
             .unwrap();
         assert_eq!(
-            jose_jwt::decode::<Object>(&t, &v, &store),
+            jose_jwt::decode::<Claims>(&t, &v, &store),
             Err(Error::Policy(Policy::NoMatchingKey))
         );
         // The kid picks the key: a token signed by the old key but naming
@@ -1322,16 +1349,16 @@ mod validation {
             Some("2025-01")
         );
         assert_eq!(
-            jose_jwt::decode::<Object>(&lying, &v, &store),
+            jose_jwt::decode::<Claims>(&lying, &v, &store),
             Err(Error::BadSignature)
         );
         // After the old key is removed from the set, its tokens fail.
-        let rotated = JwkSetStore::new(&JwkSet::from_iter([new.to_public().unwrap()]), P.keys);
+        let rotated = JwkSetStore::new(&JwkSet::from_iter([new.to_public().unwrap()]), &P);
         let t = builder
             .sign(signer(&old, JwsAlgorithm::Es256).as_ref())
             .unwrap();
         assert_eq!(
-            jose_jwt::decode::<Object>(&t, &v, &rotated),
+            jose_jwt::decode::<Claims>(&t, &v, &rotated),
             Err(Error::Policy(Policy::NoMatchingKey))
         );
     }
@@ -1354,7 +1381,7 @@ mod validation {
             )
             .unwrap();
         let run = |v: &Validation| {
-            jose_jwt::decode_nested::<Object>(
+            jose_jwt::decode_nested::<Claims>(
                 &nested,
                 &P,
                 &decryption,
@@ -1519,7 +1546,7 @@ mod builder {
             .sign(signer(hs_key(), JwsAlgorithm::Hs256).as_ref())
             .unwrap();
         assert!(
-            jose_jwt::decode::<Object>(
+            jose_jwt::decode::<Claims>(
                 &t,
                 &Validation::new(&[JwsAlgorithm::Hs256]).unwrap(),
                 &verifying(hs_key())
@@ -1693,7 +1720,7 @@ mod builder {
             let jwk = key_for(alg).with_kid(format!("kid-{}", alg.name()));
             let b = full();
             let t = b.sign(signer(&jwk, alg).as_ref()).unwrap();
-            let jwt = jose_jwt::decode::<Object>(&t, &full_validation(alg), &verifying(&jwk))
+            let jwt = jose_jwt::decode::<Claims>(&t, &full_validation(alg), &verifying(&jwk))
                 .unwrap_or_else(|e| panic!("{alg}: {e}"));
             assert_eq!(jwt.claims, *b.claims(), "{alg}");
             assert_eq!(jwt.header.alg, Some(Algorithm::Signature(alg)));
@@ -1707,14 +1734,14 @@ mod builder {
                 JwsAlgorithm::Hs256
             };
             assert_eq!(
-                jose_jwt::decode::<Object>(&t, &full_validation(other), &verifying(&jwk)),
+                jose_jwt::decode::<Claims>(&t, &full_validation(other), &verifying(&jwk)),
                 Err(Error::Policy(Policy::AlgorithmNotAllowed(
                     alg.name().into()
                 )))
             );
             // Expired 600 seconds after NOW.
             assert_eq!(
-                jose_jwt::decode::<Object>(
+                jose_jwt::decode::<Claims>(
                     &t,
                     &full_validation(alg).max_age(1000).clock(|| NOW + 600),
                     &verifying(&jwk)
@@ -1737,12 +1764,12 @@ mod builder {
             let t = b.encrypt(&P, encryptor(&jwk, alg).as_ref(), enc).unwrap();
             assert_eq!(t.split('.').count(), 5, "{label}");
             let decryption = Decryption::new(&[alg], &[enc]).unwrap();
-            let jwt = jose_jwt::decode_encrypted::<Object>(
+            let jwt = jose_jwt::decode_encrypted::<Claims>(
                 &t,
                 &P,
                 &decryption,
                 &decrypting(&jwk),
-                &full_validation(JwsAlgorithm::Hs256),
+                full_validation(JwsAlgorithm::Hs256).claims(),
             )
             .unwrap_or_else(|e| panic!("{label}: {e}"));
             assert_eq!(jwt.claims, *b.claims(), "{label}");
@@ -1752,12 +1779,12 @@ mod builder {
             assert_eq!(jwt.header.cty, None);
             // typ is checked on the JWE header.
             assert_eq!(
-                jose_jwt::decode_encrypted::<Object>(
+                jose_jwt::decode_encrypted::<Claims>(
                     &t,
                     &P,
                     &decryption,
                     &decrypting(&jwk),
-                    &full_validation(JwsAlgorithm::Hs256).typ("at+jwt")
+                    full_validation(JwsAlgorithm::Hs256).typ("at+jwt").claims()
                 ),
                 Err(Error::InvalidClaim(InvalidClaim::Type("JWT".into())))
             );
@@ -1766,12 +1793,12 @@ mod builder {
             if alg != Alg::RsaOaep256 {
                 let other = enc_key_for(alg, curve);
                 assert_eq!(
-                    jose_jwt::decode_encrypted::<Object>(
+                    jose_jwt::decode_encrypted::<Claims>(
                         &t,
                         &P,
                         &decryption,
                         &decrypting(&other),
-                        &full_validation(JwsAlgorithm::Hs256),
+                        full_validation(JwsAlgorithm::Hs256).claims(),
                     ),
                     Err(Error::DecryptionFailed),
                     "{label}"
@@ -1779,7 +1806,7 @@ mod builder {
             }
             // It is no nested token.
             assert_eq!(
-                jose_jwt::decode_nested::<Object>(
+                jose_jwt::decode_nested::<Claims>(
                     &t,
                     &P,
                     &decryption,
@@ -1837,7 +1864,7 @@ mod builder {
                 .unwrap();
             let decryption = Decryption::new(&[alg], &[enc]).unwrap();
             let validation = full_validation(sig_alg).typ("at+jwt");
-            let jwt = jose_jwt::decode_nested::<Object>(
+            let jwt = jose_jwt::decode_nested::<Claims>(
                 &t,
                 &P,
                 &decryption,
@@ -1857,7 +1884,7 @@ mod builder {
             let inner = std::str::from_utf8(&opened.plaintext).unwrap();
             assert_eq!(inner.split('.').count(), 3);
             assert_eq!(
-                jose_jwt::decode::<Object>(inner, &validation, &verifying(&sig_jwk))
+                jose_jwt::decode::<Claims>(inner, &validation, &verifying(&sig_jwk))
                     .unwrap()
                     .claims,
                 *b.claims()
@@ -1873,7 +1900,7 @@ mod builder {
                 (key_for(sig_alg), Error::BadSignature)
             };
             assert_eq!(
-                jose_jwt::decode_nested::<Object>(
+                jose_jwt::decode_nested::<Claims>(
                     &t,
                     &P,
                     &decryption,
@@ -1926,12 +1953,12 @@ mod builder {
                 .audience("https://admin.example")
                 .typ("JWT")
                 .clock(|| NOW);
-            let jwt = jose_jwt::decode::<Access>(&token, &v, &verifying(&jwk)).unwrap();
+            let jwt = jose_jwt::decode::<Claims<Access>>(&token, &v, &verifying(&jwk)).unwrap();
             assert_eq!(jwt.claims, claims);
             assert_eq!(jwt.header.typ.as_deref(), Some("JWT"));
             assert_eq!(jwt.header.alg, Some(Algorithm::Signature(alg)));
             // The same token into the default object.
-            let obj = jose_jwt::decode::<Object>(&token, &v, &verifying(&jwk)).unwrap();
+            let obj = jose_jwt::decode::<Claims>(&token, &v, &verifying(&jwk)).unwrap();
             assert_eq!(
                 Value::Object(obj.claims.custom),
                 json!({"scope": "orders:read", "roles": ["reader", "auditor"],
@@ -2121,6 +2148,9 @@ mod bugs {
     /// are emitted with any JSON type, so `encode` issues a token with
     /// `"exp":"never"` (the typed `exp` lost) that `decode` then refuses.
     /// `JwtBuilder::from_object` runs the type check; `encode` should too.
+    /// (Since claims are any `Serialize` type, the custom `exp` beside the
+    /// typed one is refused as the duplicate member it is; a flat struct
+    /// with a string `exp` as a claim of the wrong type.)
     #[test]
     fn encode_refuses_registered_claims_of_the_wrong_type() {
         let claims = Claims {
@@ -2130,6 +2160,24 @@ mod bugs {
         let hs256 = signer(hs_key(), JwsAlgorithm::Hs256);
         assert_eq!(
             jose_jwt::encode(&claims, hs256.as_ref()),
+            Err(Error::malformed(
+                "jwt claims",
+                MalformedReason::DuplicateMember("exp".into())
+            ))
+        );
+        #[derive(serde::Serialize)]
+        struct Flat {
+            sub: &'static str,
+            exp: &'static str,
+        }
+        assert_eq!(
+            jose_jwt::encode(
+                &Flat {
+                    sub: "a",
+                    exp: "never"
+                },
+                hs256.as_ref()
+            ),
             Err(wrong_type("exp", "a number (NumericDate)"))
         );
     }
@@ -2308,7 +2356,7 @@ mod properties {
                 .reject_iat_in_future()
                 .typ("JWT");
             let _ = check(&token, &strict);
-            let _ = jose_jwt::decode::<Custom>(&token, &strict, &verifying(hs_key()));
+            let _ = jose_jwt::decode::<Claims<Custom>>(&token, &strict, &verifying(hs_key()));
         }
 
         /// Any JSON value as the payload of a signed token: no panic, and
@@ -2333,5 +2381,103 @@ mod properties {
             let _ = check(&token, &at(NOW));
             let _ = danger::decode_unverified(&token);
         }
+    }
+}
+
+/// Claims as `jsonwebtoken` users write them: a flat struct of their own,
+/// while validation reads the registered claims from the token itself.
+mod flat_claims {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Flat {
+        sub: String,
+        exp: u64,
+        company: String,
+    }
+
+    fn flat(exp: u64) -> Flat {
+        Flat {
+            sub: "b@b.com".into(),
+            exp,
+            company: "ACME".into(),
+        }
+    }
+
+    fn encode(claims: &impl Serialize) -> String {
+        jose_jwt::encode(claims, &signer(hs_key(), JwsAlgorithm::Hs256)).unwrap()
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(
+        token: &str,
+        validation: &Validation,
+    ) -> Result<Jwt<T>, Error> {
+        jose_jwt::decode::<T>(token, validation, &verifying(hs_key()))
+    }
+
+    #[test]
+    fn a_flat_struct_round_trips() {
+        let token = encode(&flat(1_700_000_100));
+        let jwt = decode::<Flat>(&token, &at(NOW)).unwrap();
+        assert_eq!(jwt.claims, flat(1_700_000_100));
+        assert_eq!(jwt.header.typ.as_deref(), Some("JWT"));
+        // The same token read with typed registered claims.
+        let typed = decode::<Claims>(&token, &at(NOW)).unwrap();
+        assert_eq!(typed.claims.sub.as_deref(), Some("b@b.com"));
+        assert_eq!(
+            typed.claims.exp,
+            Some(NumericDate::from_secs(1_700_000_100))
+        );
+        assert_eq!(typed.claims.custom["company"], "ACME");
+    }
+
+    #[test]
+    fn validation_reads_the_token_not_the_struct() {
+        // Expired, though `Flat` knows nothing of validation.
+        let token = encode(&flat(1_699_999_999));
+        assert_eq!(
+            decode::<Flat>(&token, &at(NOW)).unwrap_err(),
+            expired(1_699_999_999, NOW)
+        );
+        // iss and aud are checked from the token even when the struct has
+        // no such field (serde ignores members the struct does not name).
+        let token = token_with(json!({
+            "sub": "b@b.com", "exp": NOW + 60, "company": "ACME",
+            "iss": "https://issuer.example", "aud": ["api", "other"]
+        }));
+        let ok = at(NOW).issuer("https://issuer.example").audience("api");
+        assert_eq!(decode::<Flat>(&token, &ok).unwrap().claims.company, "ACME");
+        assert_eq!(
+            decode::<Flat>(
+                &token,
+                &at(NOW).issuer("https://else.example").audience("api")
+            )
+            .unwrap_err(),
+            Error::InvalidClaim(InvalidClaim::Issuer("https://issuer.example".into()))
+        );
+        assert_eq!(
+            decode::<Flat>(&token, &at(NOW).audience("nobody")).unwrap_err(),
+            Error::InvalidClaim(InvalidClaim::Audience)
+        );
+        // A registered claim of the wrong type is refused before the struct
+        // is filled.
+        let token = token_with(json!({"sub": "b@b.com", "exp": "soon", "company": "ACME"}));
+        assert_eq!(
+            decode::<Flat>(&token, &at(NOW)).unwrap_err(),
+            wrong_type("exp", "a number (NumericDate)")
+        );
+    }
+
+    #[test]
+    fn a_token_that_does_not_fit_the_struct_is_refused() {
+        let token = token_with(json!({"sub": "b@b.com", "exp": NOW + 60}));
+        assert_eq!(
+            decode::<Flat>(&token, &at(NOW)).unwrap_err(),
+            claims_type_mismatch()
+        );
+    }
+
+    fn token_with(claims: Value) -> String {
+        token(&claims)
     }
 }

@@ -16,12 +16,13 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use jose_core::KeyShape;
 use jose_core::{
     ContentEncryptionAlgorithm as Enc, Error, JwsAlgorithm, KeyManagementAlgorithm as Alg, Policy,
     Unsupported,
 };
 use jose_jwe::{Decryption, JweBuilder};
-use jose_jwk::{Jwk, KeySpec};
+use jose_jwk::Jwk;
 use jose_jws::{JwsBuilder, Verification};
 use jose_pkcs11::{Pin, Token, TokenKey, TokenOptions, TokenSelector, TokenStore};
 use jose_rustcrypto::PROVIDER;
@@ -62,7 +63,7 @@ fn token() -> Option<&'static Token> {
     TOKEN
         .get_or_init(|| {
             let env = env()?;
-            let options = TokenOptions::default().allow_raw_rsa_oaep();
+            let options = TokenOptions::new(PROVIDER).raw_rsa_oaep(true);
             Some(
                 Token::open(
                     &env.module,
@@ -113,10 +114,7 @@ fn every_signing_algorithm_verifies_in_software_and_in_the_npm_peer() {
         let signer = key.signing_key().unwrap().signer(alg).unwrap();
         let token = JwsBuilder::new(PAYLOAD).compact(signer.as_ref()).unwrap();
         // In software, with the public JWK exported from the token.
-        let verifying = PROVIDER
-            .keys
-            .verifying_key(key.public_jwk().unwrap())
-            .unwrap();
+        let verifying = PROVIDER.verifier(key.public_jwk().unwrap()).unwrap();
         let verified = Verification::new(&[alg])
             .unwrap()
             .verify(&token, &verifying)
@@ -191,7 +189,6 @@ fn jwes_for_token_keys_decrypt_on_the_token() {
         for enc in [Enc::A256Gcm, Enc::A128CbcHs256] {
             // Made here, in software.
             let encryptor = PROVIDER
-                .keys
                 .encrypting_key(recipient)
                 .unwrap()
                 .key_encryptor(*alg)
@@ -258,7 +255,6 @@ fn a_token_store_finds_keys_by_kid() {
     // Decrypt through the store.
     let p256 = key("ec-p256");
     let encryptor = PROVIDER
-        .keys
         .encrypting_key(p256.public_jwk().unwrap())
         .unwrap()
         .key_encryptor(Alg::EcdhEsA128Kw)
@@ -279,10 +275,7 @@ fn eight_threads_sign_in_parallel() {
         return;
     }
     let key = Arc::new(key("ec-p256"));
-    let verifying = PROVIDER
-        .keys
-        .verifying_key(key.public_jwk().unwrap())
-        .unwrap();
+    let verifying = PROVIDER.verifier(key.public_jwk().unwrap()).unwrap();
     let handles: Vec<_> = (0..8)
         .map(|t| {
             let key = Arc::clone(&key);
@@ -347,7 +340,7 @@ fn bad_input_and_faults_are_typed_errors() {
             &env.module,
             &TokenSelector::Label("no-such-token".into()),
             &Pin::None,
-            &TokenOptions::default()
+            &TokenOptions::new(PROVIDER)
         ),
         Err(Error::Backend(_))
     ));
@@ -356,7 +349,7 @@ fn bad_input_and_faults_are_typed_errors() {
         "/nonexistent/libpkcs11.so".as_ref(),
         &TokenSelector::Label(env.label.clone()),
         &Pin::None,
-        &TokenOptions::default(),
+        &TokenOptions::new(PROVIDER),
     )
     .unwrap_err();
     assert!(
@@ -369,12 +362,11 @@ fn bad_input_and_faults_are_typed_errors() {
         &env.module,
         &TokenSelector::Label(env.label.clone()),
         &Pin::Value(env.pin.clone().into()),
-        &TokenOptions::default(),
+        &TokenOptions::new(PROVIDER),
     )
     .unwrap();
     let rsa = plain.key("rsa-2048").unwrap();
     let encryptor = PROVIDER
-        .keys
         .encrypting_key(rsa.public_jwk().unwrap())
         .unwrap()
         .key_encryptor(Alg::RsaOaep256)
@@ -396,7 +388,6 @@ fn bad_input_and_faults_are_typed_errors() {
     // A tampered JWE fails as DecryptionFailed, on every token algorithm.
     let p256 = key("ec-p256");
     let encryptor = PROVIDER
-        .keys
         .encrypting_key(p256.public_jwk().unwrap())
         .unwrap()
         .key_encryptor(Alg::EcdhEs)
@@ -416,5 +407,5 @@ fn bad_input_and_faults_are_typed_errors() {
     ));
     // Nothing was written to the token.
     assert_eq!(token.keys().unwrap().len(), before);
-    let _ = KeySpec::Oct { len: 16 };
+    let _ = KeyShape::Oct { len: 16 };
 }

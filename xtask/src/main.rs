@@ -94,15 +94,16 @@ fn ci() -> Result<(), String> {
     let counts = step_counting_tests("cargo test", test)?;
 
     let mut nostd = cargo();
-    nostd.args([
-        "check",
-        "-p",
-        "jose-core",
-        "-p",
-        "jose-jwk",
-        "--no-default-features",
-    ]);
-    step("no_std build (jose-core, jose-jwk)", nostd)?;
+    nostd.args(["check", "--no-default-features"]);
+    for krate in NO_STD_CRATES {
+        nostd.args(["-p", krate]);
+    }
+    step(
+        "no_std build (every crate but jose-pkcs11 and the CLI)",
+        nostd,
+    )?;
+
+    each_feature()?;
 
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--all-features"])
@@ -112,6 +113,117 @@ fn ci() -> Result<(), String> {
     eprintln!("xtask ci: all checks passed");
     // One closing line with the totals over every test binary and doctest.
     println!("ci: {} passed, {} failed", counts.passed, counts.failed);
+    Ok(())
+}
+
+/// The crates that build without `std` (`--no-default-features`).
+const NO_STD_CRATES: &[&str] = &[
+    "jose-core",
+    "jose-jwk",
+    "jose-jws",
+    "jose-jwe",
+    "jose-jwt",
+    "jose-rustcrypto",
+    "jose",
+];
+
+/// The library crates whose features are built one at a time.
+const LIBRARY_CRATES: &[&str] = &[
+    "jose-core",
+    "jose-jwk",
+    "jose-jws",
+    "jose-jwe",
+    "jose-jwt",
+    "jose-rustcrypto",
+    "jose-pkcs11",
+    "jose",
+];
+
+/// The features a crate declares in its manifest's `[features]` table, but
+/// `default`.
+fn declared_features(krate: &str) -> Result<Vec<String>, String> {
+    let manifest = root().join("crates").join(krate).join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let mut in_features = false;
+    let mut features = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+            continue;
+        }
+        if !in_features || line.starts_with('#') {
+            continue;
+        }
+        if let Some((name, _)) = line.split_once('=') {
+            let name = name.trim();
+            if !name.is_empty() && name != "default" {
+                features.push(name.to_owned());
+            }
+        }
+    }
+    Ok(features)
+}
+
+/// Builds every library crate with no features, then with each feature on
+/// its own, lint-clean (what `cargo hack --each-feature` does, without
+/// installing it), and runs the feature tests of the RustCrypto backend with
+/// each algorithm family alone: a family that is off must be `Unsupported`.
+fn each_feature() -> Result<(), String> {
+    eprintln!("==> each feature on its own");
+    let start = Instant::now();
+    for krate in LIBRARY_CRATES {
+        let mut sets = vec![None];
+        sets.extend(declared_features(krate)?.into_iter().map(Some));
+        for features in sets {
+            let mut check = cargo();
+            check.args([
+                "clippy",
+                "--quiet",
+                "-p",
+                krate,
+                "--lib",
+                "--no-default-features",
+            ]);
+            if let Some(f) = &features {
+                check.args(["--features", f]);
+            }
+            check.args(["--", "-D", "warnings"]);
+            let label = format!(
+                "{krate} --features {}",
+                features.as_deref().unwrap_or("(none)")
+            );
+            let status = check
+                .status()
+                .map_err(|e| format!("{label}: cannot start: {e}"))?;
+            if !status.success() {
+                return Err(format!("{label} does not build cleanly ({status})"));
+            }
+        }
+    }
+    for family in declared_features("jose-rustcrypto")? {
+        let mut test = cargo();
+        test.args([
+            "test",
+            "--quiet",
+            "-p",
+            "jose-rustcrypto",
+            "--no-default-features",
+            "--features",
+            &family,
+            "--test",
+            "features",
+        ]);
+        let status = test
+            .status()
+            .map_err(|e| format!("feature test {family}: cannot start: {e}"))?;
+        if !status.success() {
+            return Err(format!(
+                "jose-rustcrypto with only {family}: feature test failed ({status})"
+            ));
+        }
+    }
+    eprintln!("<== each feature on its own: {:.1?}", start.elapsed());
     Ok(())
 }
 

@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, Header, KeyManagementAlgorithm};
 use jose::jwe::{Decryption, JweBuilder, Recipient};
-use jose::jwk::{Jwk, Key, OctKey};
+use jose::jwk::{Jwk, Key};
 use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
-use crate::io::{candidate_keys, candidates, key_algs, parse_alg_list, read_input, read_token};
+use crate::input::{read_input, read_token};
+use crate::keys::{candidate_keys, candidates, key_algs, parse_alg_list};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JweCommand {
@@ -111,7 +112,7 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
                         ));
                     }
                 };
-                encryptors.push(PROVIDER.keys.encrypting_key(jwk)?.key_encryptor(alg)?);
+                encryptors.push(PROVIDER.encryptor(jwk, alg)?);
             }
             let plaintext = read_input(file.as_deref())?;
             let aad = aad.as_deref().map(|p| read_input(Some(p))).transpose()?;
@@ -131,10 +132,8 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
                 }
                 builder = builder.aad(aad);
             }
-            let recipients: Vec<Recipient<'_>> = encryptors
-                .iter()
-                .map(|e| Recipient::new(e.as_ref()))
-                .collect();
+            let recipients: Vec<Recipient<'_>> =
+                encryptors.iter().map(|e| Recipient::new(e)).collect();
             let mut out = if json {
                 builder
                     .general(&PROVIDER, &recipients)
@@ -145,12 +144,10 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
                     .ok_or_else(|| Failure::usage("no --key given"))?;
                 if flattened {
                     builder
-                        .flattened(&PROVIDER, Recipient::new(first.as_ref()))
+                        .flattened(&PROVIDER, Recipient::new(first))
                         .map_err(misuse_is_usage)?
                 } else {
-                    builder
-                        .compact(&PROVIDER, first.as_ref())
-                        .map_err(misuse_is_usage)?
+                    builder.compact(&PROVIDER, first).map_err(misuse_is_usage)?
                 }
             };
             out.push('\n');
@@ -246,7 +243,5 @@ fn password_key(path: &Path) -> Result<Jwk, Failure> {
         .strip_suffix(b"\n")
         .map(|p| p.strip_suffix(b"\r").unwrap_or(p))
         .unwrap_or(&bytes);
-    let key = OctKey::new(jose::core::Secret::from_slice(password))
-        .map_err(|_| Failure::usage("the password file is empty"))?;
-    Ok(Jwk::new(Key::Oct(key)))
+    Jwk::oct(password).map_err(|_| Failure::usage("the password file is empty"))
 }

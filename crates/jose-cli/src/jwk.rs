@@ -3,12 +3,13 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use jose::core::{Algorithm, ContentEncryptionAlgorithm, Curve, HashAlgorithm, KeyType};
+use jose::core::{Algorithm, ContentEncryptionAlgorithm, Curve, HashAlgorithm, KeyShape, KeyType};
 use jose::jwk::{Jwk, KeyFormat, KeySpec, KeyUse};
 use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
-use crate::io::{Keys, json_line, parse_jwk, parse_keys, read_input, read_text};
+use crate::input::{json_line, read_input, read_text};
+use crate::keys::{Keys, parse_jwk, parse_keys};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwkCommand {
@@ -107,7 +108,7 @@ pub(crate) fn run(cmd: JwkCommand) -> Result<Vec<u8>, Failure> {
                     .to_str()
                     .is_some_and(jose::pkcs11::Pkcs11Uri::is_pkcs11_uri) =>
             {
-                let key = crate::io::token_key(uri)?;
+                let key = crate::keys::token_key(uri)?;
                 let jwk = key.public_jwk().ok_or_else(|| {
                     Failure::rejected("a secret key on the token has no public part")
                 })?;
@@ -123,16 +124,16 @@ pub(crate) fn run(cmd: JwkCommand) -> Result<Vec<u8>, Failure> {
                 Hash::Sha512 => HashAlgorithm::Sha512,
             };
             let mut line = if uri {
-                jwk.thumbprint_uri(PROVIDER.hasher, hash)?
+                jwk.thumbprint_uri(&PROVIDER, hash)?
             } else {
-                jwk.thumbprint_b64(PROVIDER.hasher, hash)?
+                jwk.thumbprint_b64(&PROVIDER, hash)?
             };
             line.push('\n');
             Ok(line.into_bytes())
         }
         JwkCommand::FromPem { alg, kid, file } => {
             let pem = read_text(file.as_deref())?;
-            let mut jwk = Jwk::from_pem(&pem, PROVIDER.keys)?;
+            let mut jwk = Jwk::from_pem(&pem, &PROVIDER)?;
             if let Some(alg) = alg {
                 jwk = jwk.with_alg(parse_alg(&alg)?)?;
             }
@@ -171,7 +172,7 @@ fn parse_curve(text: &str) -> Result<Curve, Failure> {
 
 fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
     let crv = args.crv.as_deref().map(parse_curve).transpose()?;
-    let (spec, alg) = if let Some(alg) = &args.alg {
+    let spec = if let Some(alg) = &args.alg {
         let alg = parse_alg(alg)?;
         let enc = args
             .enc
@@ -181,21 +182,21 @@ fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
                     .map_err(|err| Failure::usage(format!("--enc: {err}")))
             })
             .transpose()?;
-        let spec = KeySpec::for_algorithm(alg, enc, args.bits, crv).map_err(jose_usage)?;
-        // Refuse flags that the algorithm does not use rather than drop them.
-        if args.bits.is_some() && !matches!(spec, KeySpec::Rsa { .. }) {
-            return Err(Failure::usage("--bits applies only to RSA algorithms here"));
+        // The spec refuses flags that the algorithm does not use rather
+        // than dropping them.
+        let mut spec = KeySpec::from(alg);
+        if let Some(bits) = args.bits {
+            spec = spec.bits(bits);
         }
-        if crv.is_some() && !matches!(spec, KeySpec::Curve(_)) {
-            return Err(Failure::usage(
-                "--crv applies only to EC and OKP algorithms",
-            ));
+        if let Some(crv) = crv {
+            spec = spec.curve(crv);
         }
-        if enc.is_some() && alg != Algorithm::KeyManagement(jose::core::KeyManagementAlgorithm::Dir)
-        {
-            return Err(Failure::usage("--enc applies only to --alg dir"));
+        if let Some(enc) = enc {
+            spec = spec.enc(enc);
         }
-        (spec, Some(alg))
+        spec.shape()
+            .map_err(|e| Failure::usage(format!("--alg {alg}: {e}")))?;
+        spec
     } else {
         let kty = args.kty.as_deref().unwrap_or_default();
         let kty: KeyType = kty
@@ -204,17 +205,23 @@ fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
         if args.enc.is_some() {
             return Err(Failure::usage("--enc applies only to --alg dir"));
         }
-        if args.bits.is_some() && matches!(kty, KeyType::Ec | KeyType::Okp) {
-            return Err(Failure::usage(
-                "--bits does not apply to EC and OKP keys: use --crv",
-            ));
-        }
-        let spec = match kty {
-            KeyType::Rsa => KeySpec::Rsa {
-                bits: args.bits.unwrap_or(2048),
+        let shape = match kty {
+            KeyType::Rsa => KeyShape::Rsa {
+                bits: args.bits.unwrap_or(jose::jwk::DEFAULT_RSA_BITS),
             },
-            KeyType::Ec => KeySpec::Curve(crv.unwrap_or(Curve::P256)),
-            KeyType::Okp => KeySpec::Curve(crv.unwrap_or(Curve::Ed25519)),
+            KeyType::Ec | KeyType::Okp => {
+                if args.bits.is_some() {
+                    return Err(Failure::usage(
+                        "--bits does not apply to EC and OKP keys: use --crv",
+                    ));
+                }
+                let default = if kty == KeyType::Ec {
+                    Curve::P256
+                } else {
+                    Curve::Ed25519
+                };
+                KeyShape::Curve(crv.unwrap_or(default))
+            }
             KeyType::Oct => {
                 let bits = args.bits.unwrap_or(256);
                 if !bits.is_multiple_of(8) {
@@ -222,15 +229,16 @@ fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
                         "--bits: oct keys are a whole number of bytes",
                     ));
                 }
-                KeySpec::Oct { len: bits / 8 }
+                KeyShape::Oct { len: bits / 8 }
             }
+            other => return Err(Failure::usage(format!("--kty: {other} is not supported"))),
         };
         if crv.is_some_and(|c| c.key_type() != kty) {
             return Err(Failure::usage("--crv does not fit --kty"));
         }
-        (spec, None)
+        KeySpec::from(shape)
     };
-    let mut jwk = PROVIDER.keys.generate(spec).map_err(jose_usage)?;
+    let mut jwk = PROVIDER.generate(spec).map_err(jose_usage)?;
     if let Some(kid) = &args.kid {
         jwk = jwk.with_kid(kid.clone());
     }
@@ -240,9 +248,6 @@ fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
             Use::Enc => KeyUse::Encryption,
         };
         jwk = jwk.with_use(u).map_err(jose_usage)?;
-    }
-    if let Some(alg) = alg {
-        jwk = jwk.with_alg(alg).map_err(jose_usage)?;
     }
     let mut out = jwk.to_json().as_bytes().to_vec();
     out.push(b'\n');

@@ -8,7 +8,8 @@ use jose::core::{Algorithm, Header, JwsAlgorithm, SigningKey};
 use jose::jws::{JwsBuilder, SignatureSpec, Verification};
 
 use crate::Failure;
-use crate::io::{candidates, key_algs, parse_alg_list, read_input, read_token, signing_keys};
+use crate::input::{read_input, read_token};
+use crate::keys::{candidates, key_algs, parse_alg_list, signing_keys};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwsCommand {
@@ -97,7 +98,7 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
             }
             let specs: Vec<SignatureSpec<'_>> = signers
                 .iter()
-                .map(|s| SignatureSpec::new(s.as_ref()).protected(header.clone()))
+                .map(|s| SignatureSpec::new(s).protected(header.clone()))
                 .collect();
             // Builder refusals here concern the payload as much as the flags
             // (an unencoded compact payload with a '.'): input rejected, 1.

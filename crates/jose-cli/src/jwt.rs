@@ -12,9 +12,8 @@ use jose::rustcrypto::PROVIDER;
 use serde_json::Value;
 
 use crate::Failure;
-use crate::io::{
-    candidates, json_line, key_algs, parse_alg_list, read_input, read_token, signing_keys,
-};
+use crate::input::{json_line, read_input, read_token};
+use crate::keys::{candidates, key_algs, parse_alg_list, signing_keys};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwtCommand {
@@ -171,7 +170,7 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
                     serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
                 builder = builder.claim(name, value);
             }
-            let mut token = builder.sign(signer.as_ref())?;
+            let mut token = builder.sign(&signer)?;
             token.push('\n');
             Ok(token.into_bytes())
         }

@@ -9,11 +9,12 @@
 // A std binary: `core` paths buy nothing here.
 #![allow(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
 
-mod io;
+mod input;
 mod jwe;
 mod jwk;
 mod jws;
 mod jwt;
+mod keys;
 
 use std::io::Write;
 use std::process::ExitCode;

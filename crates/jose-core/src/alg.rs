@@ -13,6 +13,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Error, Policy, Unsupported};
+use crate::key::{KeyRequirement, KeyShape};
 
 /// Parses `s`, turning `"none"` into a policy error and any other unknown name
 /// into an unsupported-algorithm error.
@@ -202,62 +203,69 @@ jwa_enum! {
 }
 
 impl JwsAlgorithm {
-    /// The family of key this algorithm signs with.
-    pub const fn key_type(self) -> KeyType {
+    /// The key this algorithm signs with: the row of the one table of
+    /// algorithms and keys (see [`KeyRequirement`]).
+    pub const fn requirement(self) -> KeyRequirement {
         match self {
-            Self::Hs256 | Self::Hs384 | Self::Hs512 => KeyType::Oct,
+            Self::Hs256 => KeyRequirement::OctAtLeast(32),
+            Self::Hs384 => KeyRequirement::OctAtLeast(48),
+            Self::Hs512 => KeyRequirement::OctAtLeast(64),
             Self::Rs256 | Self::Rs384 | Self::Rs512 | Self::Ps256 | Self::Ps384 | Self::Ps512 => {
-                KeyType::Rsa
+                KeyRequirement::Rsa
             }
-            Self::Es256 | Self::Es384 | Self::Es512 | Self::Es256K => KeyType::Ec,
-            Self::EdDsa | Self::Ed25519 => KeyType::Okp,
+            Self::Es256 => KeyRequirement::Curve(&[Curve::P256]),
+            Self::Es384 => KeyRequirement::Curve(&[Curve::P384]),
+            Self::Es512 => KeyRequirement::Curve(&[Curve::P521]),
+            Self::Es256K => KeyRequirement::Curve(&[Curve::Secp256k1]),
+            Self::EdDsa | Self::Ed25519 => KeyRequirement::Curve(&[Curve::Ed25519]),
         }
     }
 
-    /// The curve this algorithm requires, for EC and OKP algorithms.
-    pub const fn curve(self) -> Option<Curve> {
-        match self {
-            Self::Es256 => Some(Curve::P256),
-            Self::Es384 => Some(Curve::P384),
-            Self::Es512 => Some(Curve::P521),
-            Self::Es256K => Some(Curve::Secp256k1),
-            Self::EdDsa | Self::Ed25519 => Some(Curve::Ed25519),
-            _ => None,
-        }
-    }
-
-    /// The hash output length in bytes; for HMAC also the minimum key length
-    /// (RFC 7518 section 3.2).
-    pub const fn hash_len(self) -> usize {
-        match self {
-            Self::Hs256 | Self::Rs256 | Self::Ps256 | Self::Es256 | Self::Es256K => 32,
-            Self::Hs384 | Self::Rs384 | Self::Ps384 | Self::Es384 => 48,
-            Self::Hs512 | Self::Rs512 | Self::Ps512 | Self::Es512 => 64,
-            Self::EdDsa | Self::Ed25519 => 64,
-        }
+    /// The algorithms a key of this shape can sign with, in the order of
+    /// [`JwsAlgorithm::ALL`].
+    pub fn fitting(shape: KeyShape) -> impl Iterator<Item = Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(move |a| a.requirement().accepts(shape))
     }
 }
 
 impl KeyManagementAlgorithm {
-    /// The family of key this algorithm uses.
-    pub const fn key_type(self) -> KeyType {
+    /// The key this algorithm uses: the row of the one table of algorithms
+    /// and keys (see [`KeyRequirement`]).
+    pub const fn requirement(self) -> KeyRequirement {
         match self {
             Self::Rsa1_5
             | Self::RsaOaep
             | Self::RsaOaep256
             | Self::RsaOaep384
-            | Self::RsaOaep512 => KeyType::Rsa,
+            | Self::RsaOaep512 => KeyRequirement::Rsa,
+            Self::A128Kw | Self::A128GcmKw => KeyRequirement::OctExact(16),
+            Self::A192Kw | Self::A192GcmKw => KeyRequirement::OctExact(24),
+            Self::A256Kw | Self::A256GcmKw => KeyRequirement::OctExact(32),
+            Self::Dir => KeyRequirement::Cek,
             Self::EcdhEs | Self::EcdhEsA128Kw | Self::EcdhEsA192Kw | Self::EcdhEsA256Kw => {
-                KeyType::Ec
+                KeyRequirement::Curve(&[Curve::P256, Curve::P384, Curve::P521, Curve::X25519])
             }
-            _ => KeyType::Oct,
+            Self::Pbes2Hs256A128Kw | Self::Pbes2Hs384A192Kw | Self::Pbes2Hs512A256Kw => {
+                KeyRequirement::Password
+            }
         }
     }
 
-    /// The length in bytes of the symmetric key this algorithm needs (the KEK
-    /// for AES key wrap and AES-GCM key wrap, the wrapping key derived by
-    /// ECDH-ES and PBES2), or `None` where it depends on `enc` or has no
-    /// fixed length (`dir`, `ECDH-ES`, RSA).
+    /// The algorithms a key of this shape can be used with, in the order of
+    /// [`KeyManagementAlgorithm::ALL`].
+    pub fn fitting(shape: KeyShape) -> impl Iterator<Item = Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(move |a| a.requirement().accepts(shape))
+    }
+
+    /// The length in bytes of the key that wraps the CEK: the KEK of AES key
+    /// wrap and AES-GCM key wrap, the key derived by ECDH-ES and PBES2; `None`
+    /// where the CEK is not wrapped (`dir`, `ECDH-ES`) or is wrapped with RSA.
     pub const fn wrap_key_len(self) -> Option<usize> {
         match self {
             Self::A128Kw | Self::A128GcmKw | Self::EcdhEsA128Kw | Self::Pbes2Hs256A128Kw => {
@@ -269,15 +277,67 @@ impl KeyManagementAlgorithm {
             Self::A256Kw | Self::A256GcmKw | Self::EcdhEsA256Kw | Self::Pbes2Hs512A256Kw => {
                 Some(32)
             }
-            _ => None,
+            Self::Rsa1_5
+            | Self::RsaOaep
+            | Self::RsaOaep256
+            | Self::RsaOaep384
+            | Self::RsaOaep512
+            | Self::Dir
+            | Self::EcdhEs => None,
+        }
+    }
+
+    /// The key management mode of the algorithm (RFC 7516 section 2).
+    pub const fn mode(self) -> KeyManagementMode {
+        match self {
+            Self::Rsa1_5
+            | Self::RsaOaep
+            | Self::RsaOaep256
+            | Self::RsaOaep384
+            | Self::RsaOaep512 => KeyManagementMode::KeyEncryption,
+            Self::A128Kw
+            | Self::A192Kw
+            | Self::A256Kw
+            | Self::A128GcmKw
+            | Self::A192GcmKw
+            | Self::A256GcmKw
+            | Self::Pbes2Hs256A128Kw
+            | Self::Pbes2Hs384A192Kw
+            | Self::Pbes2Hs512A256Kw => KeyManagementMode::KeyWrapping,
+            Self::Dir => KeyManagementMode::DirectEncryption,
+            Self::EcdhEs => KeyManagementMode::DirectKeyAgreement,
+            Self::EcdhEsA128Kw | Self::EcdhEsA192Kw | Self::EcdhEsA256Kw => {
+                KeyManagementMode::KeyAgreementWithKeyWrapping
+            }
         }
     }
 
     /// Whether the CEK is the agreed or shared key itself (`dir`, `ECDH-ES`),
     /// so the JWE has an empty encrypted key and a single recipient.
     pub const fn is_direct(self) -> bool {
-        matches!(self, Self::Dir | Self::EcdhEs)
+        matches!(
+            self.mode(),
+            KeyManagementMode::DirectEncryption | KeyManagementMode::DirectKeyAgreement
+        )
     }
+}
+
+/// The five ways a JWE's CEK is determined (RFC 7516 section 2). The RFC
+/// defines exactly these, so the enum is complete: match on it without a
+/// catch-all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyManagementMode {
+    /// The CEK is encrypted to the recipient's public key (RSA).
+    KeyEncryption,
+    /// The CEK is wrapped with a symmetric key (AES key wrap, AES-GCM key
+    /// wrap, PBES2).
+    KeyWrapping,
+    /// The CEK is agreed with the recipient (`ECDH-ES`).
+    DirectKeyAgreement,
+    /// A key is agreed with the recipient and wraps the CEK (`ECDH-ES+A*KW`).
+    KeyAgreementWithKeyWrapping,
+    /// The shared symmetric key is the CEK (`dir`).
+    DirectEncryption,
 }
 
 impl ContentEncryptionAlgorithm {
@@ -335,12 +395,13 @@ impl Algorithm {
         }
     }
 
-    /// The family of key the algorithm uses.
-    pub const fn key_type(self) -> KeyType {
+    /// The key the algorithm needs. For a content encryption algorithm (a
+    /// JWK's `alg` only) that is a CEK of its length, used with `dir`.
+    pub const fn requirement(self) -> KeyRequirement {
         match self {
-            Self::Signature(a) => a.key_type(),
-            Self::KeyManagement(a) => a.key_type(),
-            Self::ContentEncryption(_) => KeyType::Oct,
+            Self::Signature(a) => a.requirement(),
+            Self::KeyManagement(a) => a.requirement(),
+            Self::ContentEncryption(a) => KeyRequirement::OctExact(a.key_len()),
         }
     }
 }
@@ -398,6 +459,7 @@ impl<'de> Deserialize<'de> for Algorithm {
 
 jwa_enum! {
     /// A JWK key type (`kty`), RFC 7518 section 6.1 and RFC 8037 section 2.
+    #[non_exhaustive]
     pub enum KeyType {
         /// Elliptic curve (RFC 7518 section 6.2).
         Ec = "EC",
@@ -434,7 +496,7 @@ impl Curve {
     pub const fn key_type(self) -> KeyType {
         match self {
             Self::Ed25519 | Self::X25519 => KeyType::Okp,
-            _ => KeyType::Ec,
+            Self::P256 | Self::P384 | Self::P521 | Self::Secp256k1 => KeyType::Ec,
         }
     }
 
@@ -519,6 +581,9 @@ mod tests {
             Some(24)
         );
         assert_eq!(Curve::P521.coordinate_len(), 66);
-        assert_eq!(JwsAlgorithm::Hs384.hash_len(), 48);
+        assert_eq!(
+            JwsAlgorithm::Hs384.requirement(),
+            KeyRequirement::OctAtLeast(48)
+        );
     }
 }

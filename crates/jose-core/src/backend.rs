@@ -267,14 +267,14 @@ pub trait KeyDecryptor: Send + Sync + Debug {
 /// Ciphertext and authentication tag from [`ContentCipher::encrypt`].
 #[derive(Debug)]
 #[non_exhaustive]
-pub struct Sealed {
+pub struct EncryptedContent {
     /// The JWE Ciphertext.
     pub ciphertext: Vec<u8>,
     /// The JWE Authentication Tag.
     pub tag: Vec<u8>,
 }
 
-impl Sealed {
+impl EncryptedContent {
     /// Bundles a ciphertext and its tag.
     pub fn new(ciphertext: Vec<u8>, tag: Vec<u8>) -> Self {
         Self { ciphertext, tag }
@@ -292,8 +292,13 @@ pub trait ContentCipher: Send + Sync + Debug {
     ///
     /// [`Error::InvalidKey`] for a CEK of the wrong length,
     /// [`Error::ApiMisuse`] for an IV of the wrong length.
-    fn encrypt(&self, cek: &[u8], iv: &[u8], aad: &[u8], plaintext: &[u8])
-    -> Result<Sealed, Error>;
+    fn encrypt(
+        &self,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<EncryptedContent, Error>;
 
     /// Checks the tag and decrypts.
     ///
@@ -346,17 +351,13 @@ pub trait KeyStore: Send + Sync + Debug {
 
 /// One verifying key is a key store of one key: it offers itself when it
 /// supports the algorithm and, if the header names a `kid`, has that `kid`.
-impl KeyStore for Arc<dyn VerifyingKey> {
+impl KeyStore for dyn VerifyingKey {
     fn verifiers(
         &self,
         alg: JwsAlgorithm,
         header: &Header,
     ) -> Result<Vec<Arc<dyn Verifier>>, Error> {
-        let kid_ok = match (header.kid.as_deref(), self.key_id()) {
-            (Some(wanted), Some(have)) => wanted == have,
-            _ => true,
-        };
-        if !kid_ok || !self.algorithms().contains(&alg) {
+        if !kid_fits(header, self.key_id()) || !self.algorithms().contains(&alg) {
             return Ok(Vec::new());
         }
         Ok(alloc::vec![self.verifier(alg)?])
@@ -372,7 +373,7 @@ impl KeyStore for Arc<dyn VerifyingKey> {
 }
 
 /// One decrypting key is a key store of one key.
-impl KeyStore for Arc<dyn DecryptingKey> {
+impl KeyStore for dyn DecryptingKey {
     fn verifiers(&self, _: JwsAlgorithm, _: &Header) -> Result<Vec<Arc<dyn Verifier>>, Error> {
         Ok(Vec::new())
     }
@@ -382,16 +383,151 @@ impl KeyStore for Arc<dyn DecryptingKey> {
         alg: KeyManagementAlgorithm,
         header: &Header,
     ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
-        let kid_ok = match (header.kid.as_deref(), self.key_id()) {
-            (Some(wanted), Some(have)) => wanted == have,
-            _ => true,
-        };
-        if !kid_ok || !self.algorithms().contains(&alg) {
+        if !kid_fits(header, self.key_id()) || !self.algorithms().contains(&alg) {
             return Ok(Vec::new());
         }
         Ok(alloc::vec![self.key_decryptor(alg)?])
     }
 }
+
+/// Whether a key with `kid` may serve a message whose header names one.
+fn kid_fits(header: &Header, kid: Option<&str>) -> bool {
+    match (header.kid.as_deref(), kid) {
+        (Some(wanted), Some(have)) => wanted == have,
+        _ => true,
+    }
+}
+
+/// Several key stores searched in order: the candidates of the first come
+/// first. A `Vec<Box<dyn KeyStore>>` chains stores of different kinds (a
+/// JWK Set and a token, say).
+impl<S: KeyStore> KeyStore for [S] {
+    fn verifiers(
+        &self,
+        alg: JwsAlgorithm,
+        header: &Header,
+    ) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+        let mut out = Vec::new();
+        for store in self {
+            out.extend(store.verifiers(alg, header)?);
+        }
+        Ok(out)
+    }
+
+    fn key_decryptors(
+        &self,
+        alg: KeyManagementAlgorithm,
+        header: &Header,
+    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+        let mut out = Vec::new();
+        for store in self {
+            out.extend(store.key_decryptors(alg, header)?);
+        }
+        Ok(out)
+    }
+}
+
+/// As for a slice of stores.
+impl<S: KeyStore> KeyStore for Vec<S> {
+    fn verifiers(
+        &self,
+        alg: JwsAlgorithm,
+        header: &Header,
+    ) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+        self.as_slice().verifiers(alg, header)
+    }
+
+    fn key_decryptors(
+        &self,
+        alg: KeyManagementAlgorithm,
+        header: &Header,
+    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+        self.as_slice().key_decryptors(alg, header)
+    }
+}
+
+/// Forwards every method of a trait through a smart pointer or reference,
+/// so that `&signer` works where `signer` is a `Box<dyn Signer>` and a
+/// `Vec<Box<dyn KeyStore>>` is a key store.
+macro_rules! forward {
+    ($trait:ident for [$($ptr:ty),+] $methods:tt) => {
+        $( forward!(@impl $trait, $ptr, $methods); )+
+    };
+    (@impl $trait:ident, $ptr:ty, {
+        $( fn $m:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty; )+
+    }) => {
+        impl<T: $trait + ?Sized> $trait for $ptr {
+            $( fn $m(&self $(, $arg: $ty)*) -> $ret { (**self).$m($($arg),*) } )+
+        }
+    };
+}
+
+forward!(Signer for [&T, Box<T>, Arc<T>] {
+    fn algorithm(&self) -> JwsAlgorithm;
+    fn key_id(&self) -> Option<&str>;
+    fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, Error>;
+});
+
+forward!(Verifier for [&T, Box<T>, Arc<T>] {
+    fn algorithm(&self) -> JwsAlgorithm;
+    fn key_id(&self) -> Option<&str>;
+    fn verify(&self, signing_input: &[u8], signature: &[u8]) -> Result<(), Error>;
+});
+
+forward!(SigningKey for [&T, Box<T>, Arc<T>] {
+    fn algorithms(&self) -> &[JwsAlgorithm];
+    fn key_id(&self) -> Option<&str>;
+    fn signer(&self, alg: JwsAlgorithm) -> Result<Box<dyn Signer>, Error>;
+});
+
+forward!(VerifyingKey for [&T, Box<T>, Arc<T>] {
+    fn algorithms(&self) -> &[JwsAlgorithm];
+    fn key_id(&self) -> Option<&str>;
+    fn verifier(&self, alg: JwsAlgorithm) -> Result<Arc<dyn Verifier>, Error>;
+});
+
+forward!(EncryptingKey for [&T, Box<T>, Arc<T>] {
+    fn algorithms(&self) -> &[KeyManagementAlgorithm];
+    fn key_id(&self) -> Option<&str>;
+    fn key_encryptor(&self, alg: KeyManagementAlgorithm) -> Result<Box<dyn KeyEncryptor>, Error>;
+});
+
+forward!(DecryptingKey for [&T, Box<T>, Arc<T>] {
+    fn algorithms(&self) -> &[KeyManagementAlgorithm];
+    fn key_id(&self) -> Option<&str>;
+    fn key_decryptor(&self, alg: KeyManagementAlgorithm) -> Result<Arc<dyn KeyDecryptor>, Error>;
+});
+
+forward!(KeyEncryptor for [&T, Box<T>, Arc<T>] {
+    fn algorithm(&self) -> KeyManagementAlgorithm;
+    fn key_id(&self) -> Option<&str>;
+    fn encrypt_key(
+        &self,
+        header: &Header,
+        enc: ContentEncryptionAlgorithm,
+        cek: &[u8]
+    ) -> Result<WrappedKey, Error>;
+});
+
+forward!(KeyDecryptor for [&T, Box<T>, Arc<T>] {
+    fn algorithm(&self) -> KeyManagementAlgorithm;
+    fn key_id(&self) -> Option<&str>;
+    fn decrypt_key(
+        &self,
+        header: &Header,
+        enc: ContentEncryptionAlgorithm,
+        encrypted_key: &[u8]
+    ) -> Result<Zeroizing<Vec<u8>>, Error>;
+});
+
+forward!(KeyStore for [&T, Box<T>, Arc<T>] {
+    fn verifiers(&self, alg: JwsAlgorithm, header: &Header) -> Result<Vec<Arc<dyn Verifier>>, Error>;
+    fn key_decryptors(
+        &self,
+        alg: KeyManagementAlgorithm,
+        header: &Header
+    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error>;
+});
 
 /// A source of cryptographically secure random bytes.
 pub trait SecureRandom: Send + Sync + Debug {
@@ -450,6 +586,32 @@ pub trait Hasher: Send + Sync + Debug {
     fn hash(&self, alg: HashAlgorithm, data: &[u8]) -> Result<Vec<u8>, Error>;
 }
 
+/// AES Key Wrap (RFC 3394) under a key-encryption key held in memory.
+///
+/// The primitive that the compositions of [`crate::key_management`] wrap
+/// CEKs with, so that a backend which derives a key-encryption key but has
+/// no AES of its own (a token doing ECDH-ES, whose derived key comes back to
+/// memory) takes it from a software provider.
+pub trait KeyWrap: Send + Sync + Debug {
+    /// Wraps `key` (at least 16 bytes, a multiple of 8) under `kek` (16, 24
+    /// or 32 bytes).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] for a KEK of another length,
+    /// [`Error::ApiMisuse`] for a key that cannot be wrapped,
+    /// [`Error::Unsupported`] when the backend lacks AES.
+    fn wrap_key(&self, kek: &[u8], key: &[u8]) -> Result<Vec<u8>, Error>;
+
+    /// Unwraps `wrapped` under `kek`, checking its integrity.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DecryptionFailed`] for every failure, whatever its cause;
+    /// [`Error::Unsupported`] when the backend lacks AES.
+    fn unwrap_key(&self, kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,6 +631,7 @@ mod tests {
         _: &dyn KeyStore,
         _: &dyn SecureRandom,
         _: &dyn Hasher,
+        _: &dyn KeyWrap,
     ) {
     }
 

@@ -15,7 +15,11 @@ use core::fmt;
 ///
 /// Match on the variant to decide what to do; print it (with `Display`) to
 /// tell a person. Messages are lower-case sentences without a final period.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Error` is `PartialEq` but not `Eq`: an [`Error::Backend`] never equals
+/// anything, itself included, because two device failures are never known
+/// to be the same.
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
     /// The input is not well formed: bad JSON, bad base64url, a missing or
@@ -85,8 +89,10 @@ impl core::error::Error for Error {
     }
 }
 
-/// Input that is not well formed. See [`Error::Malformed`].
+/// Input that is not well formed. See [`Error::Malformed`]; build one with
+/// [`Error::malformed`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Malformed {
     /// The part or member concerned, such as `header "alg"`, `jwk "x"` or
     /// `compact serialization`.
@@ -255,8 +261,10 @@ impl fmt::Display for Unsupported {
     }
 }
 
-/// A key that cannot be used. See [`Error::InvalidKey`].
+/// A key that cannot be used. See [`Error::InvalidKey`]; build one with
+/// [`Error::invalid_key`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidKey {
     /// The JWK member concerned, or `"key"` for the key as a whole.
     pub member: &'static str,
@@ -419,8 +427,6 @@ impl PartialEq for BackendError {
         false
     }
 }
-
-impl Eq for BackendError {}
 
 impl fmt::Debug for BackendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

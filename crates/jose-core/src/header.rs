@@ -6,8 +6,25 @@
 //! (duplicates rejected, see [`crate::json`]). Registered members are typed
 //! and checked; every other member is kept in [`Header::other`], so that
 //! `crit` can be enforced and nothing is silently dropped.
+//!
+//! Every registered member is one row of the table at the end of this
+//! file: its field, its Rust type, how its JSON value is read and written,
+//! and its name. Parsing, serializing, [`Header::contains`],
+//! [`Header::merge`], the setters and [`REGISTERED`] are all generated from
+//! that table.
+//!
+//! ```
+//! use jose_core::{Header, JwsAlgorithm};
+//!
+//! let header = Header::new()
+//!     .with_alg(JwsAlgorithm::Es256)
+//!     .with_typ("at+jwt")
+//!     .with_member("tenant", "acme")?;
+//! assert_eq!(header.to_json(), r#"{"alg":"ES256","typ":"at+jwt","tenant":"acme"}"#);
+//! # Ok::<(), jose_core::Error>(())
+//! ```
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::Serialize;
@@ -19,72 +36,345 @@ use crate::b64;
 use crate::error::{Error, MalformedReason};
 use crate::json::{self, Object};
 
-/// Header parameter names registered by RFC 7515, 7516, 7518 and 7797 that
-/// this workspace understands. `crit` may not name these (RFC 7515 section
-/// 4.1.11), except `b64`, which RFC 7797 requires in `crit`.
-pub const REGISTERED: &[&str] = &[
-    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
-    "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c",
-];
+/// How one registered member's JSON value is read and written.
+trait Codec {
+    /// The Rust type of the member.
+    type Value;
 
-/// A JOSE header: the union of protected and unprotected members.
-///
-/// Fields hold typed values of the registered parameters; anything else is in
-/// [`Header::other`]. Build one with [`Header::new`] and the setters, or parse
-/// one with [`Header::from_json`] / [`Header::from_object`].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Header {
-    /// `alg`: the JWS or JWE key management algorithm (RFC 7515 section 4.1.1,
-    /// RFC 7516 section 4.1.1).
-    pub alg: Option<Algorithm>,
-    /// `enc`: the JWE content encryption algorithm (RFC 7516 section 4.1.2).
-    pub enc: Option<ContentEncryptionAlgorithm>,
-    /// `zip`: the JWE compression algorithm (RFC 7516 section 4.1.3).
-    pub zip: Option<CompressionAlgorithm>,
-    /// `kid`: key ID (RFC 7515 section 4.1.4).
-    pub kid: Option<String>,
-    /// `typ`: media type of the whole object (RFC 7515 section 4.1.9).
-    pub typ: Option<String>,
-    /// `cty`: media type of the payload (RFC 7515 section 4.1.10).
-    pub cty: Option<String>,
-    /// `crit`: extensions that must be understood (RFC 7515 section 4.1.11).
-    /// Never empty when present.
-    pub crit: Option<Vec<String>>,
-    /// `jku`: JWK Set URL (RFC 7515 section 4.1.2). Never fetched by default.
-    pub jku: Option<String>,
-    /// `jwk`: the signer's or sender's public key as a JSON object (RFC 7515
-    /// section 4.1.3). Never trusted by default; `jose-jwk` parses it.
-    pub jwk: Option<Object>,
-    /// `x5u`: X.509 URL (RFC 7515 section 4.1.5). Never fetched by default.
-    pub x5u: Option<String>,
-    /// `x5c`: X.509 certificate chain, DER, decoded from standard base64
-    /// (RFC 7515 section 4.1.6).
-    pub x5c: Option<Vec<Vec<u8>>>,
-    /// `x5t`: SHA-1 thumbprint of the certificate, 20 bytes (RFC 7515 section 4.1.7).
-    pub x5t: Option<Vec<u8>>,
-    /// `x5t#S256`: SHA-256 thumbprint of the certificate, 32 bytes (RFC 7515
-    /// section 4.1.8).
-    pub x5t_s256: Option<Vec<u8>>,
-    /// `b64`: whether the JWS payload is base64url-encoded (RFC 7797 section 3).
-    pub b64: Option<bool>,
-    /// `epk`: ephemeral public key of ECDH-ES, as a JSON object (RFC 7518
-    /// section 4.6.1.1).
-    pub epk: Option<Object>,
-    /// `apu`: agreement PartyUInfo (RFC 7518 section 4.6.1.2).
-    pub apu: Option<Vec<u8>>,
-    /// `apv`: agreement PartyVInfo (RFC 7518 section 4.6.1.3).
-    pub apv: Option<Vec<u8>>,
-    /// `iv`: initialization vector of AES-GCM key wrapping (RFC 7518 section 4.7.1.1).
-    pub iv: Option<Vec<u8>>,
-    /// `tag`: authentication tag of AES-GCM key wrapping (RFC 7518 section 4.7.1.2).
-    pub tag: Option<Vec<u8>>,
-    /// `p2s`: PBES2 salt input (RFC 7518 section 4.8.1.1).
-    pub p2s: Option<Vec<u8>>,
-    /// `p2c`: PBES2 iteration count (RFC 7518 section 4.8.1.2).
-    pub p2c: Option<u64>,
-    /// Every other member, kept as parsed.
-    pub other: Object,
+    /// Reads the member `name` from its JSON value.
+    fn parse(name: &'static str, value: Value) -> Result<Self::Value, Error>;
+
+    /// Writes the member `name`.
+    fn write<M: SerializeMap>(value: &Self::Value, name: &str, map: &mut M)
+    -> Result<(), M::Error>;
+}
+
+/// A registered algorithm name (`alg`, `enc`, `zip`).
+struct Name<T>(core::marker::PhantomData<T>);
+
+impl<T> Codec for Name<T>
+where
+    T: core::str::FromStr<Err = Error> + Serialize,
+{
+    type Value = T;
+
+    fn parse(name: &'static str, value: Value) -> Result<T, Error> {
+        Text::parse(name, value)?.parse()
+    }
+
+    fn write<M: SerializeMap>(value: &T, name: &str, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry(name, value)
+    }
+}
+
+/// A JSON string.
+struct Text;
+
+impl Codec for Text {
+    type Value = String;
+
+    fn parse(name: &'static str, value: Value) -> Result<String, Error> {
+        match value {
+            Value::String(s) => Ok(s),
+            _ => Err(wrong_type(name, "a string")),
+        }
+    }
+
+    fn write<M: SerializeMap>(value: &String, name: &str, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry(name, value)
+    }
+}
+
+/// Bytes as unpadded base64url text.
+struct Bytes;
+
+impl Codec for Bytes {
+    type Value = Vec<u8>;
+
+    fn parse(name: &'static str, value: Value) -> Result<Vec<u8>, Error> {
+        b64::decode(member(name), &Text::parse(name, value)?)
+    }
+
+    fn write<M: SerializeMap>(value: &Vec<u8>, name: &str, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry(name, &b64::encode(value))
+    }
+}
+
+/// A digest of `N` bytes as unpadded base64url text (`x5t`, `x5t#S256`).
+struct Digest<const N: usize>;
+
+impl<const N: usize> Codec for Digest<N> {
+    type Value = Vec<u8>;
+
+    fn parse(name: &'static str, value: Value) -> Result<Vec<u8>, Error> {
+        let bytes = Bytes::parse(name, value)?;
+        if bytes.len() != N {
+            return Err(Error::malformed(
+                member(name),
+                MalformedReason::Invalid("has the wrong length"),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    fn write<M: SerializeMap>(value: &Vec<u8>, name: &str, map: &mut M) -> Result<(), M::Error> {
+        Bytes::write(value, name, map)
+    }
+}
+
+/// A JSON object (`jwk`, `epk`).
+struct Json;
+
+impl Codec for Json {
+    type Value = Object;
+
+    fn parse(name: &'static str, value: Value) -> Result<Object, Error> {
+        match value {
+            Value::Object(o) => Ok(o),
+            _ => Err(wrong_type(name, "a JSON object")),
+        }
+    }
+
+    fn write<M: SerializeMap>(value: &Object, name: &str, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry(name, value)
+    }
+}
+
+/// A JSON boolean (`b64`).
+struct Flag;
+
+impl Codec for Flag {
+    type Value = bool;
+
+    fn parse(name: &'static str, value: Value) -> Result<bool, Error> {
+        value.as_bool().ok_or_else(|| wrong_type(name, "a boolean"))
+    }
+
+    fn write<M: SerializeMap>(value: &bool, name: &str, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry(name, value)
+    }
+}
+
+/// A positive integer (`p2c`).
+struct Count;
+
+impl Codec for Count {
+    type Value = u64;
+
+    fn parse(name: &'static str, value: Value) -> Result<u64, Error> {
+        value
+            .as_u64()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| wrong_type(name, "a positive integer"))
+    }
+
+    fn write<M: SerializeMap>(value: &u64, name: &str, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry(name, value)
+    }
+}
+
+/// The `crit` list: non-empty, no repeats, no registered name (RFC 7515
+/// section 4.1.11).
+struct Critical;
+
+impl Codec for Critical {
+    type Value = Vec<String>;
+
+    fn parse(name: &'static str, value: Value) -> Result<Vec<String>, Error> {
+        let Value::Array(items) = value else {
+            return Err(wrong_type(name, "an array of strings"));
+        };
+        if items.is_empty() {
+            return Err(Error::malformed(
+                member(name),
+                MalformedReason::Invalid("must not be empty"),
+            ));
+        }
+        let mut names: Vec<String> = Vec::with_capacity(items.len());
+        for item in items {
+            let Value::String(item) = item else {
+                return Err(wrong_type(name, "an array of strings"));
+            };
+            if names.contains(&item) {
+                return Err(Error::malformed(
+                    member(name),
+                    MalformedReason::DuplicateMember(item),
+                ));
+            }
+            // `b64` is the registered member that RFC 7797 section 6 puts
+            // in `crit`; no other may be named (RFC 7515 section 4.1.11).
+            if item != "b64" && REGISTERED.contains(&item.as_str()) {
+                return Err(Error::malformed(
+                    member(name),
+                    MalformedReason::Invalid("must not name a parameter of RFC 7515, 7516 or 7518"),
+                ));
+            }
+            names.push(item);
+        }
+        Ok(names)
+    }
+
+    fn write<M: SerializeMap>(
+        value: &Vec<String>,
+        name: &str,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        map.serialize_entry(name, value)
+    }
+}
+
+/// An X.509 certificate chain: DER certificates as padded standard base64
+/// (RFC 7515 section 4.1.6), at least one.
+struct Certificates;
+
+impl Codec for Certificates {
+    type Value = Vec<Vec<u8>>;
+
+    fn parse(name: &'static str, value: Value) -> Result<Vec<Vec<u8>>, Error> {
+        let Value::Array(items) = value else {
+            return Err(wrong_type(name, "an array of strings"));
+        };
+        if items.is_empty() {
+            return Err(Error::malformed(
+                member(name),
+                MalformedReason::Invalid("must not be empty"),
+            ));
+        }
+        items
+            .into_iter()
+            .map(|c| b64::decode_standard(member(name), &Text::parse(name, c)?))
+            .collect()
+    }
+
+    fn write<M: SerializeMap>(
+        value: &Vec<Vec<u8>>,
+        name: &str,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let certs: Vec<String> = value.iter().map(|c| b64::encode_standard(c)).collect();
+        map.serialize_entry(name, &certs)
+    }
+}
+
+/// Declares the registered members: the [`Header`] struct with one field
+/// per row, and everything that goes member by member.
+macro_rules! header_members {
+    (
+        $(
+            $(#[doc = $doc:literal])*
+            $field:ident: $ty:ty, $codec:ty, $setter:ident = $name:literal;
+        )+
+    ) => {
+        /// A JOSE header: the union of protected and unprotected members.
+        ///
+        /// Fields hold typed values of the registered parameters; anything
+        /// else is in [`Header::other`]. Build one with [`Header::new`] and
+        /// the `with_*` setters, or parse one with [`Header::from_json`] /
+        /// [`Header::from_object`].
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct Header {
+            $(
+                $(#[doc = $doc])*
+                pub $field: Option<$ty>,
+            )+
+            /// Every other member, kept as parsed.
+            pub other: Object,
+        }
+
+        /// Header parameter names registered by RFC 7515, 7516, 7518 and
+        /// 7797 that this workspace understands. `crit` may not name these
+        /// (RFC 7515 section 4.1.11), except `b64`, which RFC 7797 requires
+        /// in `crit`.
+        pub const REGISTERED: &[&str] = &[$($name),+];
+
+        impl Header {
+            $(
+                #[doc = concat!("Sets `", $name, "`.")]
+                #[must_use]
+                pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
+                    self.$field = Some(value.into());
+                    self
+                }
+            )+
+
+            /// Takes the registered members out of `obj`, checking each one's
+            /// type and value, in the order of the table.
+            fn take_registered(obj: &mut Object) -> Result<Self, Error> {
+                Ok(Self {
+                    $(
+                        $field: match obj.remove($name) {
+                            Some(v) => Some(<$codec as Codec>::parse($name, v)?),
+                            None => None,
+                        },
+                    )+
+                    other: Object::new(),
+                })
+            }
+
+            /// Sets the member `name`, typed if it is registered.
+            fn set(&mut self, name: String, value: Value) -> Result<(), Error> {
+                match name.as_str() {
+                    $( $name => self.$field = Some(<$codec as Codec>::parse($name, value)?), )+
+                    _ => {
+                        self.other.insert(name, value);
+                    }
+                }
+                Ok(())
+            }
+
+            /// Whether the header has a member named `name`, registered or not.
+            pub fn contains(&self, name: &str) -> bool {
+                match name {
+                    $( $name => self.$field.is_some(), )+
+                    other => self.other.contains_key(other),
+                }
+            }
+
+            /// Adds the members of `other`. A member present in both must
+            /// have the same value in both (an algorithm may echo a member
+            /// the caller chose, such as PBES2's `p2c`).
+            ///
+            /// # Errors
+            ///
+            /// [`Error::ApiMisuse`] when a member has two different values.
+            pub fn merge(&mut self, other: Header) -> Result<(), Error> {
+                const TWICE: Error = Error::ApiMisuse("a header member is set twice");
+                $(
+                    if let Some(v) = other.$field {
+                        match &self.$field {
+                            Some(existing) if *existing != v => return Err(TWICE),
+                            _ => self.$field = Some(v),
+                        }
+                    }
+                )+
+                for (name, v) in other.other {
+                    match self.other.get(&name) {
+                        Some(existing) if *existing != v => return Err(TWICE),
+                        _ => {
+                            self.other.insert(name, v);
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        impl Serialize for Header {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut m = serializer.serialize_map(None)?;
+                $(
+                    if let Some(v) = &self.$field {
+                        <$codec as Codec>::write(v, $name, &mut m)?;
+                    }
+                )+
+                for (k, v) in &self.other {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+    };
 }
 
 impl Header {
@@ -94,7 +384,6 @@ impl Header {
     }
 
     /// Parses a header from JSON bytes, rejecting duplicate member names.
-    /// `what` names the header in errors (`"protected header"`).
     ///
     /// # Errors
     ///
@@ -111,48 +400,24 @@ impl Header {
     ///
     /// As [`Header::from_json`].
     pub fn from_object(mut obj: Object) -> Result<Self, Error> {
-        let mut h = Self::new();
-        if let Some(v) = obj.remove("alg") {
-            h.alg = Some(parse_str("alg", &v)?.parse()?);
-        }
-        if let Some(v) = obj.remove("enc") {
-            h.enc = Some(parse_str("enc", &v)?.parse()?);
-        }
-        if let Some(v) = obj.remove("zip") {
-            h.zip = Some(parse_str("zip", &v)?.parse()?);
-        }
-        h.kid = take_string(&mut obj, "kid")?;
-        h.typ = take_string(&mut obj, "typ")?;
-        h.cty = take_string(&mut obj, "cty")?;
-        h.jku = take_string(&mut obj, "jku")?;
-        h.x5u = take_string(&mut obj, "x5u")?;
-        if let Some(v) = obj.remove("crit") {
-            h.crit = Some(parse_crit(&v)?);
-        }
-        h.jwk = take_object(&mut obj, "jwk")?;
-        h.epk = take_object(&mut obj, "epk")?;
-        if let Some(v) = obj.remove("x5c") {
-            h.x5c = Some(parse_x5c(&v)?);
-        }
-        h.x5t = take_b64(&mut obj, "x5t", Some(20))?;
-        h.x5t_s256 = take_b64(&mut obj, "x5t#S256", Some(32))?;
-        if let Some(v) = obj.remove("b64") {
-            h.b64 = Some(v.as_bool().ok_or_else(|| wrong_type("b64", "a boolean"))?);
-        }
-        h.apu = take_b64(&mut obj, "apu", None)?;
-        h.apv = take_b64(&mut obj, "apv", None)?;
-        h.iv = take_b64(&mut obj, "iv", None)?;
-        h.tag = take_b64(&mut obj, "tag", None)?;
-        h.p2s = take_b64(&mut obj, "p2s", None)?;
-        if let Some(v) = obj.remove("p2c") {
-            h.p2c = Some(
-                v.as_u64()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| wrong_type("p2c", "a positive integer"))?,
-            );
-        }
-        h.other = obj;
-        Ok(h)
+        let mut header = Self::take_registered(&mut obj)?;
+        header.other = obj;
+        Ok(header)
+    }
+
+    /// Sets any member by name: a registered one is checked and typed as
+    /// when parsing, any other is kept as it is.
+    ///
+    /// # Errors
+    ///
+    /// As [`Header::from_json`], for a registered member of the wrong type.
+    pub fn with_member(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<Value>,
+    ) -> Result<Self, Error> {
+        self.set(name.into(), value.into())?;
+        Ok(self)
     }
 
     /// Serializes the header as compact JSON.
@@ -160,96 +425,57 @@ impl Header {
         // Serializing a map of strings and JSON values cannot fail.
         serde_json::to_string(self).unwrap_or_default()
     }
-
-    /// Whether the header has a member named `name`, registered or not.
-    pub fn contains(&self, name: &str) -> bool {
-        match name {
-            "alg" => self.alg.is_some(),
-            "enc" => self.enc.is_some(),
-            "zip" => self.zip.is_some(),
-            "kid" => self.kid.is_some(),
-            "typ" => self.typ.is_some(),
-            "cty" => self.cty.is_some(),
-            "crit" => self.crit.is_some(),
-            "jku" => self.jku.is_some(),
-            "jwk" => self.jwk.is_some(),
-            "x5u" => self.x5u.is_some(),
-            "x5c" => self.x5c.is_some(),
-            "x5t" => self.x5t.is_some(),
-            "x5t#S256" => self.x5t_s256.is_some(),
-            "b64" => self.b64.is_some(),
-            "epk" => self.epk.is_some(),
-            "apu" => self.apu.is_some(),
-            "apv" => self.apv.is_some(),
-            "iv" => self.iv.is_some(),
-            "tag" => self.tag.is_some(),
-            "p2s" => self.p2s.is_some(),
-            "p2c" => self.p2c.is_some(),
-            other => self.other.contains_key(other),
-        }
-    }
 }
 
-impl Serialize for Header {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(None)?;
-        if let Some(a) = &self.alg {
-            m.serialize_entry("alg", a)?;
-        }
-        if let Some(e) = &self.enc {
-            m.serialize_entry("enc", e)?;
-        }
-        if let Some(z) = &self.zip {
-            m.serialize_entry("zip", z)?;
-        }
-        for (name, value) in [
-            ("kid", &self.kid),
-            ("typ", &self.typ),
-            ("cty", &self.cty),
-            ("jku", &self.jku),
-            ("x5u", &self.x5u),
-        ] {
-            if let Some(v) = value {
-                m.serialize_entry(name, v)?;
-            }
-        }
-        if let Some(c) = &self.crit {
-            m.serialize_entry("crit", c)?;
-        }
-        if let Some(j) = &self.jwk {
-            m.serialize_entry("jwk", j)?;
-        }
-        if let Some(e) = &self.epk {
-            m.serialize_entry("epk", e)?;
-        }
-        if let Some(chain) = &self.x5c {
-            let certs: Vec<String> = chain.iter().map(|c| b64::encode_standard(c)).collect();
-            m.serialize_entry("x5c", &certs)?;
-        }
-        if let Some(b) = &self.b64 {
-            m.serialize_entry("b64", b)?;
-        }
-        for (name, value) in [
-            ("x5t", &self.x5t),
-            ("x5t#S256", &self.x5t_s256),
-            ("apu", &self.apu),
-            ("apv", &self.apv),
-            ("iv", &self.iv),
-            ("tag", &self.tag),
-            ("p2s", &self.p2s),
-        ] {
-            if let Some(v) = value {
-                m.serialize_entry(name, &b64::encode(v))?;
-            }
-        }
-        if let Some(c) = &self.p2c {
-            m.serialize_entry("p2c", c)?;
-        }
-        for (k, v) in &self.other {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
-    }
+header_members! {
+    /// `alg`: the JWS or JWE key management algorithm (RFC 7515 section 4.1.1,
+    /// RFC 7516 section 4.1.1).
+    alg: Algorithm, Name<Algorithm>, with_alg = "alg";
+    /// `enc`: the JWE content encryption algorithm (RFC 7516 section 4.1.2).
+    enc: ContentEncryptionAlgorithm, Name<ContentEncryptionAlgorithm>, with_enc = "enc";
+    /// `zip`: the JWE compression algorithm (RFC 7516 section 4.1.3).
+    zip: CompressionAlgorithm, Name<CompressionAlgorithm>, with_zip = "zip";
+    /// `kid`: key ID (RFC 7515 section 4.1.4).
+    kid: String, Text, with_kid = "kid";
+    /// `typ`: media type of the whole object (RFC 7515 section 4.1.9).
+    typ: String, Text, with_typ = "typ";
+    /// `cty`: media type of the payload (RFC 7515 section 4.1.10).
+    cty: String, Text, with_cty = "cty";
+    /// `jku`: JWK Set URL (RFC 7515 section 4.1.2). Never fetched by default.
+    jku: String, Text, with_jku = "jku";
+    /// `x5u`: X.509 URL (RFC 7515 section 4.1.5). Never fetched by default.
+    x5u: String, Text, with_x5u = "x5u";
+    /// `crit`: extensions that must be understood (RFC 7515 section 4.1.11).
+    /// Never empty when present.
+    crit: Vec<String>, Critical, with_crit = "crit";
+    /// `jwk`: the signer's or sender's public key as a JSON object (RFC 7515
+    /// section 4.1.3). Never trusted by default; `jose-jwk` parses it.
+    jwk: Object, Json, with_jwk = "jwk";
+    /// `epk`: ephemeral public key of ECDH-ES, as a JSON object (RFC 7518
+    /// section 4.6.1.1).
+    epk: Object, Json, with_epk = "epk";
+    /// `x5c`: X.509 certificate chain, DER, decoded from standard base64
+    /// (RFC 7515 section 4.1.6).
+    x5c: Vec<Vec<u8>>, Certificates, with_x5c = "x5c";
+    /// `b64`: whether the JWS payload is base64url-encoded (RFC 7797 section 3).
+    b64: bool, Flag, with_b64 = "b64";
+    /// `x5t`: SHA-1 thumbprint of the certificate, 20 bytes (RFC 7515 section 4.1.7).
+    x5t: Vec<u8>, Digest<20>, with_x5t = "x5t";
+    /// `x5t#S256`: SHA-256 thumbprint of the certificate, 32 bytes (RFC 7515
+    /// section 4.1.8).
+    x5t_s256: Vec<u8>, Digest<32>, with_x5t_s256 = "x5t#S256";
+    /// `apu`: agreement PartyUInfo (RFC 7518 section 4.6.1.2).
+    apu: Vec<u8>, Bytes, with_apu = "apu";
+    /// `apv`: agreement PartyVInfo (RFC 7518 section 4.6.1.3).
+    apv: Vec<u8>, Bytes, with_apv = "apv";
+    /// `iv`: initialization vector of AES-GCM key wrapping (RFC 7518 section 4.7.1.1).
+    iv: Vec<u8>, Bytes, with_iv = "iv";
+    /// `tag`: authentication tag of AES-GCM key wrapping (RFC 7518 section 4.7.1.2).
+    tag: Vec<u8>, Bytes, with_tag = "tag";
+    /// `p2s`: PBES2 salt input (RFC 7518 section 4.8.1.1).
+    p2s: Vec<u8>, Bytes, with_p2s = "p2s";
+    /// `p2c`: PBES2 iteration count (RFC 7518 section 4.8.1.2).
+    p2c: u64, Count, with_p2c = "p2c";
 }
 
 /// Joins the members of several header objects (protected, shared
@@ -307,90 +533,10 @@ fn wrong_type(name: &str, expected: &'static str) -> Error {
     Error::malformed(member(name), MalformedReason::WrongType(expected))
 }
 
-fn parse_str<'a>(name: &str, v: &'a Value) -> Result<&'a str, Error> {
-    v.as_str().ok_or_else(|| wrong_type(name, "a string"))
-}
-
-fn take_string(obj: &mut Object, name: &str) -> Result<Option<String>, Error> {
-    match obj.remove(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(wrong_type(name, "a string")),
-    }
-}
-
-fn take_object(obj: &mut Object, name: &str) -> Result<Option<Object>, Error> {
-    match obj.remove(name) {
-        None => Ok(None),
-        Some(Value::Object(o)) => Ok(Some(o)),
-        Some(_) => Err(wrong_type(name, "a JSON object")),
-    }
-}
-
-fn take_b64(obj: &mut Object, name: &str, len: Option<usize>) -> Result<Option<Vec<u8>>, Error> {
-    let Some(v) = obj.remove(name) else {
-        return Ok(None);
-    };
-    let bytes = b64::decode(member(name), parse_str(name, &v)?)?;
-    if len.is_some_and(|l| l != bytes.len()) {
-        return Err(Error::malformed(
-            member(name),
-            MalformedReason::Invalid("has the wrong length"),
-        ));
-    }
-    Ok(Some(bytes))
-}
-
-fn parse_crit(v: &Value) -> Result<Vec<String>, Error> {
-    let items = v
-        .as_array()
-        .ok_or_else(|| wrong_type("crit", "an array of strings"))?;
-    if items.is_empty() {
-        return Err(Error::malformed(
-            member("crit"),
-            MalformedReason::Invalid("must not be empty"),
-        ));
-    }
-    let mut names: Vec<String> = Vec::with_capacity(items.len());
-    for item in items {
-        let name = item
-            .as_str()
-            .ok_or_else(|| wrong_type("crit", "an array of strings"))?;
-        if names.iter().any(|n| n == name) {
-            return Err(Error::malformed(
-                member("crit"),
-                MalformedReason::DuplicateMember(name.to_string()),
-            ));
-        }
-        if REGISTERED.contains(&name) {
-            return Err(Error::malformed(
-                member("crit"),
-                MalformedReason::Invalid("must not name a parameter of RFC 7515, 7516 or 7518"),
-            ));
-        }
-        names.push(name.to_string());
-    }
-    Ok(names)
-}
-
-fn parse_x5c(v: &Value) -> Result<Vec<Vec<u8>>, Error> {
-    let items = v
-        .as_array()
-        .ok_or_else(|| wrong_type("x5c", "an array of strings"))?;
-    if items.is_empty() {
-        return Err(Error::malformed(
-            member("x5c"),
-            MalformedReason::Invalid("must not be empty"),
-        ));
-    }
-    items
-        .iter()
-        .map(|c| b64::decode_standard(member("x5c"), parse_str("x5c", c)?))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use alloc::string::ToString;
+
     use super::*;
     use crate::alg::{JwsAlgorithm, KeyManagementAlgorithm};
     use crate::error::{Policy, Unsupported};
@@ -471,6 +617,36 @@ mod tests {
                 core::str::from_utf8(bad).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn setters_check_registered_members() {
+        let h = Header::new()
+            .with_kid("k1")
+            .with_member("p2c", 4096)
+            .unwrap()
+            .with_member("x", true)
+            .unwrap();
+        assert_eq!(h.kid.as_deref(), Some("k1"));
+        assert_eq!(h.p2c, Some(4096));
+        assert_eq!(h.other.get("x"), Some(&Value::Bool(true)));
+        assert!(matches!(
+            Header::new().with_member("p2c", "many"),
+            Err(Error::Malformed(_))
+        ));
+        assert!(Header::new().with_member("alg", "none").is_err());
+    }
+
+    #[test]
+    fn merges_equal_members_and_refuses_different_ones() {
+        let mut h = Header::new().with_kid("a").with_p2c(10u64);
+        h.merge(Header::new().with_p2c(10u64).with_member("e", 1).unwrap())
+            .unwrap();
+        assert_eq!(h.other.len(), 1);
+        assert_eq!(
+            h.merge(Header::new().with_kid("b")),
+            Err(Error::ApiMisuse("a header member is set twice"))
+        );
     }
 
     #[test]

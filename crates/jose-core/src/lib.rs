@@ -43,19 +43,23 @@ pub mod backend;
 pub mod error;
 pub mod header;
 pub mod json;
+pub mod key;
+pub mod key_management;
 pub mod secret;
 
 pub use alg::{
     Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Curve, JwsAlgorithm,
-    KeyManagementAlgorithm, KeyType,
+    KeyManagementAlgorithm, KeyManagementMode, KeyType,
 };
 pub use backend::{
-    ContentCipher, DecryptingKey, EncryptingKey, HashAlgorithm, Hasher, KeyDecryptor, KeyEncryptor,
-    KeyStore, Sealed, SecureRandom, Signer, SigningKey, Verifier, VerifyingKey, WrappedKey,
+    ContentCipher, DecryptingKey, EncryptedContent, EncryptingKey, HashAlgorithm, Hasher,
+    KeyDecryptor, KeyEncryptor, KeyStore, KeyWrap, SecureRandom, Signer, SigningKey, Verifier,
+    VerifyingKey, WrappedKey,
 };
 pub use error::{
     BackendError, Error, InvalidClaim, InvalidKey, Malformed, MalformedReason, Policy, Result,
     Unsupported,
 };
 pub use header::Header;
+pub use key::{KeyRequirement, KeyShape};
 pub use secret::Secret;

@@ -43,18 +43,15 @@ impl<'a> Recipient<'a> {
 /// ```
 /// use jose_core::{ContentEncryptionAlgorithm, KeyManagementAlgorithm};
 /// use jose_jwe::{Decryption, JweBuilder};
-/// use jose_jwk::KeySpec;
 ///
 /// let provider = jose_rustcrypto::PROVIDER;
-/// let jwk = provider.keys.generate(KeySpec::Oct { len: 16 })?;
 /// let alg = KeyManagementAlgorithm::A128Kw;
 /// let enc = ContentEncryptionAlgorithm::A128Gcm;
+/// let jwk = provider.generate(alg)?;
 ///
-/// let encryptor = provider.keys.encrypting_key(&jwk)?.key_encryptor(alg)?;
-/// let token = JweBuilder::new(b"secret", enc).compact(&provider, encryptor.as_ref())?;
+/// let token = JweBuilder::new(b"secret", enc).compact(&provider, &provider.encryptor(&jwk, alg)?)?;
 ///
-/// let key = provider.keys.decrypting_key(&jwk)?;
-/// let opened = Decryption::new(&[alg], &[enc])?.decrypt(&provider, &token, &key)?;
+/// let opened = Decryption::new(&[alg], &[enc])?.decrypt(&provider, &token, &provider.decryptor(&jwk)?)?;
 /// assert_eq!(&*opened.plaintext, b"secret");
 /// # Ok::<(), jose_core::Error>(())
 /// ```
@@ -127,25 +124,25 @@ impl<'p> JweBuilder<'p> {
                 "the compact serialization has no unprotected header and no AAD",
             ));
         }
-        let sealed = self.seal(provider, &[Recipient::new(encryptor)], true)?;
-        let recipient = sealed
+        let encrypted = self.seal(provider, &[Recipient::new(encryptor)], true)?;
+        let recipient = encrypted
             .recipients
             .first()
             .ok_or(Error::ApiMisuse("no recipient"))?;
         let mut out = String::with_capacity(
-            sealed.protected_b64.len()
-                + (recipient.encrypted_key.len() + sealed.ciphertext.len()) * 4 / 3
+            encrypted.protected_b64.len()
+                + (recipient.encrypted_key.len() + encrypted.ciphertext.len()) * 4 / 3
                 + 64,
         );
-        out.push_str(&sealed.protected_b64);
+        out.push_str(&encrypted.protected_b64);
         out.push('.');
         b64::encode_into(&recipient.encrypted_key, &mut out);
         out.push('.');
-        b64::encode_into(&sealed.iv, &mut out);
+        b64::encode_into(&encrypted.iv, &mut out);
         out.push('.');
-        b64::encode_into(&sealed.ciphertext, &mut out);
+        b64::encode_into(&encrypted.ciphertext, &mut out);
         out.push('.');
-        b64::encode_into(&sealed.tag, &mut out);
+        b64::encode_into(&encrypted.tag, &mut out);
         Ok(out)
     }
 
@@ -159,9 +156,9 @@ impl<'p> JweBuilder<'p> {
         provider: &Provider,
         recipient: Recipient<'_>,
     ) -> Result<String, Error> {
-        let sealed = self.seal(provider, core::slice::from_ref(&recipient), true)?;
-        let mut obj = self.json_common(&sealed)?;
-        if let Some(r) = sealed.recipients.into_iter().next() {
+        let encrypted = self.seal(provider, core::slice::from_ref(&recipient), true)?;
+        let mut obj = self.json_common(&encrypted)?;
+        if let Some(r) = encrypted.recipients.into_iter().next() {
             if !r.header.is_empty() {
                 obj.insert("header".into(), Value::Object(r.header));
             }
@@ -189,9 +186,9 @@ impl<'p> JweBuilder<'p> {
         provider: &Provider,
         recipients: &[Recipient<'_>],
     ) -> Result<String, Error> {
-        let sealed = self.seal(provider, recipients, false)?;
-        let mut obj = self.json_common(&sealed)?;
-        let list = sealed
+        let encrypted = self.seal(provider, recipients, false)?;
+        let mut obj = self.json_common(&encrypted)?;
+        let list = encrypted
             .recipients
             .into_iter()
             .map(|r| {
@@ -212,26 +209,26 @@ impl<'p> JweBuilder<'p> {
         Ok(Value::Object(obj).to_string())
     }
 
-    fn json_common(&self, sealed: &Sealed) -> Result<Object, Error> {
+    fn json_common(&self, encrypted: &Encrypted) -> Result<Object, Error> {
         let mut obj = Object::new();
         obj.insert(
             "protected".into(),
-            Value::String(sealed.protected_b64.clone()),
+            Value::String(encrypted.protected_b64.clone()),
         );
         if let Some(u) = &self.unprotected {
             let value = serde_json::to_value(u)
                 .map_err(|_| Error::ApiMisuse("the unprotected header cannot be serialized"))?;
             obj.insert("unprotected".into(), value);
         }
-        if let Some(aad) = &sealed.aad_b64 {
+        if let Some(aad) = &encrypted.aad_b64 {
             obj.insert("aad".into(), Value::String(aad.clone()));
         }
-        obj.insert("iv".into(), Value::String(b64::encode(&sealed.iv)));
+        obj.insert("iv".into(), Value::String(b64::encode(&encrypted.iv)));
         obj.insert(
             "ciphertext".into(),
-            Value::String(b64::encode(&sealed.ciphertext)),
+            Value::String(b64::encode(&encrypted.ciphertext)),
         );
-        obj.insert("tag".into(), Value::String(b64::encode(&sealed.tag)));
+        obj.insert("tag".into(), Value::String(b64::encode(&encrypted.tag)));
         Ok(obj)
     }
 
@@ -243,7 +240,7 @@ impl<'p> JweBuilder<'p> {
         provider: &Provider,
         recipients: &[Recipient<'_>],
         single: bool,
-    ) -> Result<Sealed, Error> {
+    ) -> Result<Encrypted, Error> {
         if recipients.is_empty() {
             return Err(Error::ApiMisuse("a JWE needs at least one recipient"));
         }
@@ -283,9 +280,9 @@ impl<'p> JweBuilder<'p> {
                     cek = direct;
                 }
                 if !wrapped.header.is_empty() {
-                    merge_into(&mut protected, Header::from_object(wrapped.header)?)?;
+                    protected.merge(Header::from_object(wrapped.header)?)?;
                 }
-                out.push(SealedRecipient {
+                out.push(EncryptedRecipient {
                     header: Object::new(),
                     encrypted_key: wrapped.encrypted_key,
                 });
@@ -323,7 +320,7 @@ impl<'p> JweBuilder<'p> {
             for (k, v) in wrapped.header {
                 recipient_header.insert(k, v);
             }
-            out.push(SealedRecipient {
+            out.push(EncryptedRecipient {
                 header: recipient_header,
                 encrypted_key: wrapped.encrypted_key,
             });
@@ -361,9 +358,9 @@ impl<'p> JweBuilder<'p> {
         &self,
         provider: &Provider,
         protected: &Header,
-        recipients: Vec<SealedRecipient>,
+        recipients: Vec<EncryptedRecipient>,
         cek: &[u8],
-    ) -> Result<Sealed, Error> {
+    ) -> Result<Encrypted, Error> {
         let protected_b64 = b64::encode(protected.to_json().as_bytes());
         let aad_b64 = self.aad.map(b64::encode);
         let mut aad = protected_b64.clone().into_bytes();
@@ -381,49 +378,16 @@ impl<'p> JweBuilder<'p> {
         let mut iv = alloc::vec![0u8; self.enc.iv_len()];
         provider.random.fill(&mut iv)?;
         let cipher = provider.content_cipher(self.enc)?;
-        let sealed = cipher.encrypt(cek, &iv, &aad, plaintext)?;
-        Ok(Sealed {
+        let content = cipher.encrypt(cek, &iv, &aad, plaintext)?;
+        Ok(Encrypted {
             protected_b64,
             aad_b64,
             recipients,
             iv,
-            ciphertext: sealed.ciphertext,
-            tag: sealed.tag,
+            ciphertext: content.ciphertext,
+            tag: content.tag,
         })
     }
-}
-
-/// Adds the members an algorithm set (`epk`, `iv`, `tag`, `p2s`, `p2c`,
-/// ...) to `dst`. A member already there must have the same value (an
-/// algorithm may echo a `p2c` the caller chose).
-fn merge_into(dst: &mut Header, add: Header) -> Result<(), Error> {
-    macro_rules! merge {
-        ($($field:ident),*) => {$(
-            if let Some(v) = add.$field {
-                match &dst.$field {
-                    Some(existing) if *existing != v => {
-                        return Err(Error::ApiMisuse("a header member is set twice"));
-                    }
-                    _ => dst.$field = Some(v),
-                }
-            }
-        )*};
-    }
-    merge!(
-        alg, enc, zip, kid, typ, cty, crit, jku, jwk, x5u, x5c, x5t, x5t_s256, b64, epk, apu, apv,
-        iv, tag, p2s, p2c
-    );
-    for (k, v) in add.other {
-        match dst.other.get(&k) {
-            Some(existing) if *existing != v => {
-                return Err(Error::ApiMisuse("a header member is set twice"));
-            }
-            _ => {
-                dst.other.insert(k, v);
-            }
-        }
-    }
-    Ok(())
 }
 
 fn to_object(header: &Header) -> Result<Object, Error> {
@@ -433,15 +397,15 @@ fn to_object(header: &Header) -> Result<Object, Error> {
     }
 }
 
-struct SealedRecipient {
+struct EncryptedRecipient {
     header: Object,
     encrypted_key: Vec<u8>,
 }
 
-struct Sealed {
+struct Encrypted {
     protected_b64: String,
     aad_b64: Option<String>,
-    recipients: Vec<SealedRecipient>,
+    recipients: Vec<EncryptedRecipient>,
     iv: Vec<u8>,
     ciphertext: Vec<u8>,
     tag: Vec<u8>,

@@ -12,23 +12,23 @@
 //! [`Error::DecryptionFailed`](jose_core::Error::DecryptionFailed).
 //!
 //! ```
-//! use jose_core::{ContentEncryptionAlgorithm as Enc, KeyManagementAlgorithm as Alg};
+//! use jose_core::{ContentEncryptionAlgorithm as Enc, Curve, KeyManagementAlgorithm as Alg};
 //! use jose_jwe::{Decryption, JweBuilder, Recipient};
-//! use jose_jwk::{JwkSet, JwkSetStore, KeySpec};
+//! use jose_jwk::{JwkSet, KeySpec};
 //!
 //! let provider = jose_rustcrypto::PROVIDER;
-//! let alice = provider.keys.generate(KeySpec::Curve(jose_core::Curve::X25519))?.with_kid("alice");
-//! let bob = provider.keys.generate(KeySpec::Oct { len: 32 })?.with_kid("bob");
+//! let alice = provider.generate(KeySpec::from(Alg::EcdhEsA256Kw).curve(Curve::X25519))?.with_kid("alice");
+//! let bob = provider.generate(Alg::A256Kw)?.with_kid("bob");
 //!
 //! // One message for two recipients with different algorithms.
-//! let to_alice = provider.keys.encrypting_key(&alice)?.key_encryptor(Alg::EcdhEsA256Kw)?;
-//! let to_bob = provider.keys.encrypting_key(&bob)?.key_encryptor(Alg::A256Kw)?;
+//! let to_alice = provider.encryptor(&alice, Alg::EcdhEsA256Kw)?;
+//! let to_bob = provider.encryptor(&bob, Alg::A256Kw)?;
 //! let jwe = JweBuilder::new(b"meet at noon", Enc::A256Gcm)
 //!     .compress()
-//!     .general(&provider, &[Recipient::new(to_alice.as_ref()), Recipient::new(to_bob.as_ref())])?;
+//!     .general(&provider, &[Recipient::new(&to_alice), Recipient::new(&to_bob)])?;
 //!
 //! // Bob opens it with his key set; only A256KW and A256GCM are allowed.
-//! let store = JwkSetStore::new(&JwkSet::from_iter([bob]), provider.keys);
+//! let store = provider.key_set(&JwkSet::from_iter([bob]));
 //! let opened = Decryption::new(&[Alg::A256Kw], &[Enc::A256Gcm])?.decrypt(&provider, &jwe, &store)?;
 //! assert_eq!(&*opened.plaintext, b"meet at noon");
 //! assert_eq!(opened.recipient_index, 1);

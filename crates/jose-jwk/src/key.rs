@@ -8,10 +8,11 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use jose_core::{Curve, Error, KeyType, Secret, Unsupported};
+use jose_core::{Curve, Error, KeyShape, KeyType, Secret, Unsupported};
 
 /// The key material of a JWK, by key type.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Key {
     /// `kty: "RSA"` (RFC 7518 section 6.3).
     Rsa(RsaKey),
@@ -31,6 +32,16 @@ impl Key {
             Self::Ec(_) => KeyType::Ec,
             Self::Okp(_) => KeyType::Okp,
             Self::Oct(_) => KeyType::Oct,
+        }
+    }
+
+    /// The shape of the key: type and size or curve.
+    pub fn shape(&self) -> KeyShape {
+        match self {
+            Self::Rsa(k) => KeyShape::Rsa { bits: k.bits() },
+            Self::Ec(k) => KeyShape::Curve(k.crv),
+            Self::Okp(k) => KeyShape::Curve(k.crv),
+            Self::Oct(k) => KeyShape::Oct { len: k.k.len() },
         }
     }
 

@@ -7,8 +7,8 @@
 //! and a [`JwkSetStore`] that makes a JWK Set a `KeyStore`.
 //!
 //! Arithmetic checks (points on their curve, private and public halves that
-//! match) and hashing are the backend's, through [`KeyProvider`] and the
-//! [`Provider`] value; this crate names no cryptographic crate.
+//! match) and hashing are the backend's, through the [`Provider`] value
+//! that a backend exports; this crate names no cryptographic crate.
 //!
 //! ```
 //! use jose_jwk::{Jwk, JwkSet, KeyQuery};
@@ -22,7 +22,7 @@
 //! // RFC 8037 appendix A.3: the thumbprint, with a backend's hasher.
 //! let provider = jose_rustcrypto::PROVIDER;
 //! assert_eq!(
-//!     jwk.thumbprint_b64(provider.hasher, HashAlgorithm::Sha256)?,
+//!     jwk.thumbprint_b64(&provider, HashAlgorithm::Sha256)?,
 //!     "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
 //! );
 //!
@@ -37,6 +37,11 @@
 //!
 //! - `std` (default): `std` integration in dependencies. The crate itself is
 //!   `no_std` with `alloc`.
+//! - `pem` (default): PEM and DER import and export of keys (SPKI, PKCS#8,
+//!   PKCS#1, SEC1: [`Jwk::from_pem`], [`Jwk::to_pem`], [`KeyFormat`]), on the
+//!   RustCrypto `pkcs8`, `spki`, `pkcs1` and `sec1` crates. Without it the
+//!   crate still reads the key of an `x5c` certificate (with the `der` crate
+//!   alone) to check it against the JWK.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -45,18 +50,25 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod fit;
+mod json;
 mod jwk;
 mod key;
 mod params;
+#[cfg(feature = "pem")]
 mod pem;
 mod provider;
 mod set;
+mod spec;
 mod store;
+mod x509;
 
 pub use jwk::{Jwk, JwkOptions};
 pub use key::{EcKey, Key, OctKey, OkpKey, RsaKey, RsaPrimes, RsaPrivate};
 pub use params::{KeyOp, KeyUse, Parameters};
+#[cfg(feature = "pem")]
 pub use pem::KeyFormat;
-pub use provider::{KeyProvider, KeySpec, Provider};
+pub use provider::{KeyProvider, Provider};
 pub use set::{JwkSet, KeyQuery};
+pub use spec::{DEFAULT_RSA_BITS, GENERATED_PASSWORD_LEN, KeySpec};
 pub use store::JwkSetStore;

@@ -1,11 +1,12 @@
 //! PEM and DER import and export: SPKI, PKCS#8, PKCS#1 (RSA) and SEC1 (EC),
-//! on the RustCrypto `der`, `spki`, `pkcs8`, `pkcs1` and `sec1` crates.
+//! on the RustCrypto `der`, `spki`, `pkcs8`, `pkcs1` and `sec1` crates
+//! (feature `pem`).
 //!
 //! The conversion is structural: no arithmetic happens here. Where a
 //! document lacks the public key (a PKCS#8 Ed25519 key, a SEC1 key without
-//! its optional point) the [`KeyProvider`] computes it, and every imported
-//! key goes through [`KeyProvider::check`], so a point off its curve or a
-//! private key that does not match its public key is refused.
+//! its optional point) the provider computes it, and every imported key
+//! goes through the provider's check, so a point off its curve or a private
+//! key that does not match its public key is refused.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,21 +17,16 @@ use der::{Decode, Document, Encode, SecretDocument};
 use jose_core::{Curve, Error, Secret, Unsupported};
 use pkcs8::PrivateKeyInfoRef;
 use sec1::{EcParameters, EcPrivateKey};
-use spki::{AlgorithmIdentifier, SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
+use spki::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 use zeroize::Zeroizing;
 
 use crate::jwk::{Jwk, JwkOptions};
 use crate::key::{EcKey, Key, OkpKey, RsaKey, RsaPrimes};
-use crate::provider::KeyProvider;
-
-const RSA_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const EC_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const ED25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-const X25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
-const P256_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const P384_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-const P521_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
-const SECP256K1_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
+use crate::provider::Provider;
+use crate::x509::{
+    EC_OID, RSA_OID, curve_oid, ec_point_to_key, oid_curve, okp_curve, okp_oid,
+    pkcs1_public_to_key, spki_to_key,
+};
 
 /// A DER or PEM key format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,28 +74,6 @@ impl KeyFormat {
 
 fn bad(what: &'static str) -> Error {
     Error::invalid_key("key", what)
-}
-
-fn curve_oid(crv: Curve) -> Result<ObjectIdentifier, Error> {
-    match crv {
-        Curve::P256 => Ok(P256_OID),
-        Curve::P384 => Ok(P384_OID),
-        Curve::P521 => Ok(P521_OID),
-        Curve::Secp256k1 => Ok(SECP256K1_OID),
-        _ => Err(Error::ApiMisuse("only EC curves have an EC curve OID")),
-    }
-}
-
-fn oid_curve(oid: ObjectIdentifier) -> Result<Curve, Error> {
-    match oid {
-        P256_OID => Ok(Curve::P256),
-        P384_OID => Ok(Curve::P384),
-        P521_OID => Ok(Curve::P521),
-        SECP256K1_OID => Ok(Curve::Secp256k1),
-        _ => Err(Error::Unsupported(Unsupported::KeyFormat(
-            "EC curve OID is not P-256, P-384, P-521 or secp256k1",
-        ))),
-    }
 }
 
 /// Finds the first PEM block whose label is a key format, skipping others
@@ -160,7 +134,7 @@ impl Jwk {
     /// [`Error::Unsupported`] for an unknown label, algorithm or curve;
     /// [`Error::InvalidKey`] for a malformed document or a key that fails
     /// the provider's checks or the size limits of [`JwkOptions`].
-    pub fn from_pem(pem: &str, provider: &dyn KeyProvider) -> Result<Self, Error> {
+    pub fn from_pem(pem: &str, provider: &Provider) -> Result<Self, Error> {
         let (format, der) = decode_pem(pem)?;
         Self::from_der(&der, format, provider)
     }
@@ -170,11 +144,7 @@ impl Jwk {
     /// # Errors
     ///
     /// As [`Jwk::from_pem`].
-    pub fn from_der(
-        der: &[u8],
-        format: KeyFormat,
-        provider: &dyn KeyProvider,
-    ) -> Result<Self, Error> {
+    pub fn from_der(der: &[u8], format: KeyFormat, provider: &Provider) -> Result<Self, Error> {
         let key = match format {
             KeyFormat::Spki => spki_to_key(der)?,
             KeyFormat::Pkcs8 => pkcs8_to_key(der, provider)?,
@@ -193,7 +163,7 @@ impl Jwk {
     /// # Errors
     ///
     /// As [`Jwk::from_pem`]; when no format fits, [`Error::InvalidKey`].
-    pub fn from_der_any(der: &[u8], provider: &dyn KeyProvider) -> Result<Self, Error> {
+    pub fn from_der_any(der: &[u8], provider: &Provider) -> Result<Self, Error> {
         let formats = [
             KeyFormat::Pkcs8,
             KeyFormat::Spki,
@@ -249,7 +219,10 @@ impl Jwk {
                 .map_err(encode_err)
             }
             (KeyFormat::Pkcs8, key) => pkcs8(key),
-            _ => Err(Error::ApiMisuse("the key format does not fit the key type")),
+            (KeyFormat::Pkcs1Public | KeyFormat::Pkcs1, Key::Ec(_) | Key::Okp(_) | Key::Oct(_))
+            | (KeyFormat::Sec1, Key::Rsa(_) | Key::Okp(_) | Key::Oct(_)) => {
+                Err(Error::ApiMisuse("the key format does not fit the key type"))
+            }
         }
     }
 
@@ -306,14 +279,7 @@ fn public_spki(key: &Key) -> Result<Zeroizing<Vec<u8>>, Error> {
             let oid = curve_oid(k.crv())?;
             spki_der(EC_OID, Some(AnyRef::from(&oid)), &sec1_point(k))?
         }
-        Key::Okp(k) => {
-            let oid = if k.crv() == Curve::Ed25519 {
-                ED25519_OID
-            } else {
-                X25519_OID
-            };
-            spki_der(oid, None, k.x())?
-        }
+        Key::Okp(k) => spki_der(okp_oid(k.crv())?, None, k.x())?,
         Key::Oct(_) => return Err(Error::ApiMisuse("a symmetric key has no public key format")),
     };
     Ok(Zeroizing::new(der))
@@ -395,11 +361,7 @@ fn pkcs8(key: &Key) -> Result<Zeroizing<Vec<u8>>, Error> {
         }
         Key::Okp(k) => {
             let d = k.d().ok_or(public_only)?;
-            let oid = if k.crv() == Curve::Ed25519 {
-                ED25519_OID
-            } else {
-                X25519_OID
-            };
+            let oid = okp_oid(k.crv())?;
             // RFC 8410 section 7: CurvePrivateKey ::= OCTET STRING, itself
             // wrapped in the privateKey OCTET STRING.
             let seed = OctetStringRef::new(d.expose()).map_err(encode_err)?;
@@ -420,61 +382,6 @@ fn pkcs8(key: &Key) -> Result<Zeroizing<Vec<u8>>, Error> {
         }
     };
     doc.map(|d| d.to_bytes()).map_err(encode_err)
-}
-
-fn spki_to_key(der: &[u8]) -> Result<Key, Error> {
-    let malformed = |_| bad("is not a valid SubjectPublicKeyInfo");
-    let info = SubjectPublicKeyInfoRef::try_from(der)
-        .map_err(|_| bad("is not a valid SubjectPublicKeyInfo"))?;
-    let (oid, params) = info.algorithm.oids().map_err(malformed)?;
-    let bits = info
-        .subject_public_key
-        .as_bytes()
-        .ok_or(bad("has a public key bit string with unused bits"))?;
-    match oid {
-        RSA_OID => pkcs1_public_to_key(bits),
-        EC_OID => {
-            let crv = oid_curve(params.ok_or(bad("has no EC curve parameter"))?)?;
-            Ok(Key::Ec(ec_point_to_key(crv, bits, None)?))
-        }
-        ED25519_OID | X25519_OID => {
-            if params.is_some() {
-                return Err(bad("has parameters where RFC 8410 forbids them"));
-            }
-            let crv = if oid == ED25519_OID {
-                Curve::Ed25519
-            } else {
-                Curve::X25519
-            };
-            Ok(Key::Okp(OkpKey::new(crv, bits.to_vec(), None)?))
-        }
-        _ => Err(Error::Unsupported(Unsupported::KeyFormat(
-            "public key algorithm is not RSA, EC, Ed25519 or X25519",
-        ))),
-    }
-}
-
-fn ec_point_to_key(crv: Curve, point: &[u8], d: Option<Secret>) -> Result<EcKey, Error> {
-    let len = crv.coordinate_len();
-    match point.split_first() {
-        Some((0x04, xy)) if xy.len() == 2 * len => {
-            let (x, y) = xy.split_at(len);
-            EcKey::new(crv, x.to_vec(), y.to_vec(), d)
-        }
-        Some((0x02 | 0x03, _)) => Err(Error::Unsupported(Unsupported::KeyFormat(
-            "compressed EC points",
-        ))),
-        _ => Err(bad("has an EC point of the wrong form or length")),
-    }
-}
-
-fn pkcs1_public_to_key(der: &[u8]) -> Result<Key, Error> {
-    let k = pkcs1::RsaPublicKey::<UintRef<'_>>::from_der(der)
-        .map_err(|_| bad("is not a valid PKCS#1 RSAPublicKey"))?;
-    Ok(Key::Rsa(RsaKey::new_public(
-        k.modulus.as_bytes().to_vec(),
-        k.public_exponent.as_bytes().to_vec(),
-    )?))
 }
 
 fn pkcs1_private_to_key(der: &[u8]) -> Result<Key, Error> {
@@ -503,11 +410,7 @@ fn pkcs1_private_to_key(der: &[u8]) -> Result<Key, Error> {
 
 /// Reads a SEC1 ECPrivateKey; `outer_curve` is the curve named by an
 /// enclosing PKCS#8 algorithm identifier, if any.
-fn sec1_to_key(
-    der: &[u8],
-    outer_curve: Option<Curve>,
-    provider: &dyn KeyProvider,
-) -> Result<Key, Error> {
+fn sec1_to_key(der: &[u8], outer_curve: Option<Curve>, provider: &Provider) -> Result<Key, Error> {
     let k = EcPrivateKey::try_from(der).map_err(|_| bad("is not a valid SEC1 ECPrivateKey"))?;
     let inner_curve = k
         .parameters
@@ -533,7 +436,7 @@ fn sec1_to_key(
     match k.public_key {
         Some(point) => Ok(Key::Ec(ec_point_to_key(crv, point, Some(secret))?)),
         None => {
-            let public = provider.public_from_private(crv, &d)?;
+            let public = provider.keys.public_from_private(crv, &d)?;
             match public.key() {
                 Key::Ec(p) => Ok(Key::Ec(EcKey::new(
                     crv,
@@ -541,13 +444,15 @@ fn sec1_to_key(
                     p.y().to_vec(),
                     Some(secret),
                 )?)),
-                _ => Err(bad("public key derivation gave another key type")),
+                Key::Rsa(_) | Key::Okp(_) | Key::Oct(_) => {
+                    Err(bad("public key derivation gave another key type"))
+                }
             }
         }
     }
 }
 
-fn pkcs8_to_key(der: &[u8], provider: &dyn KeyProvider) -> Result<Key, Error> {
+fn pkcs8_to_key(der: &[u8], provider: &Provider) -> Result<Key, Error> {
     let info = PrivateKeyInfoRef::try_from(der)
         .map_err(|_| bad("is not a valid PKCS#8 PrivateKeyInfo"))?;
     let (oid, params) = info
@@ -555,80 +460,32 @@ fn pkcs8_to_key(der: &[u8], provider: &dyn KeyProvider) -> Result<Key, Error> {
         .oids()
         .map_err(|_| bad("has a malformed algorithm identifier"))?;
     let inner = info.private_key.as_bytes();
-    match oid {
-        RSA_OID => pkcs1_private_to_key(inner),
-        EC_OID => {
+    match (oid, okp_curve(oid)) {
+        (RSA_OID, _) => pkcs1_private_to_key(inner),
+        (EC_OID, _) => {
             let crv = params.map(oid_curve).transpose()?;
             sec1_to_key(inner, crv, provider)
         }
-        ED25519_OID | X25519_OID => {
+        (_, Some(crv)) => {
             if params.is_some() {
                 return Err(bad("has parameters where RFC 8410 forbids them"));
             }
-            let crv = if oid == ED25519_OID {
-                Curve::Ed25519
-            } else {
-                Curve::X25519
-            };
             let seed = <&OctetStringRef>::from_der(inner)
                 .map_err(|_| bad("has a malformed RFC 8410 private key"))?;
             let d = Secret::from_slice(seed.as_bytes());
             let x = match info.public_key.and_then(|b| b.as_bytes()) {
                 Some(x) => x.to_vec(),
-                None => match provider.public_from_private(crv, d.expose())?.key() {
+                None => match provider.keys.public_from_private(crv, d.expose())?.key() {
                     Key::Okp(p) => p.x().to_vec(),
-                    _ => return Err(bad("public key derivation gave another key type")),
+                    Key::Rsa(_) | Key::Ec(_) | Key::Oct(_) => {
+                        return Err(bad("public key derivation gave another key type"));
+                    }
                 },
             };
             Ok(Key::Okp(OkpKey::new(crv, x, Some(d))?))
         }
-        _ => Err(Error::Unsupported(Unsupported::KeyFormat(
+        (_, None) => Err(Error::Unsupported(Unsupported::KeyFormat(
             "private key algorithm is not RSA, EC, Ed25519 or X25519",
         ))),
-    }
-}
-
-/// The SubjectPublicKeyInfo of an X.509 certificate (RFC 5280 section
-/// 4.1): the seventh element of `tbsCertificate`, after the optional
-/// `[0]` version.
-fn certificate_spki(cert: &[u8]) -> Option<&[u8]> {
-    use der::Reader as _;
-    let certificate = AnyRef::from_der(cert).ok()?;
-    certificate
-        .sequence(|outer| -> der::Result<&[u8]> {
-            let tbs: AnyRef<'_> = outer.decode()?;
-            // signatureAlgorithm and signatureValue: present, not needed.
-            outer.tlv_bytes()?;
-            outer.tlv_bytes()?;
-            tbs.sequence(|r| {
-                if r.peek_byte() == Some(0xa0) {
-                    r.tlv_bytes()?; // [0] EXPLICIT version
-                }
-                for _ in 0..5 {
-                    // serialNumber, signature, issuer, validity, subject
-                    r.tlv_bytes()?;
-                }
-                let spki = r.tlv_bytes()?;
-                while !r.is_finished() {
-                    r.tlv_bytes()?; // unique IDs, extensions
-                }
-                Ok(spki)
-            })
-        })
-        .ok()
-}
-
-/// Checks RFC 7517 section 4.7: the key in the first certificate of `x5c`
-/// must be the JWK's key.
-pub(crate) fn check_x5c(key: &Key, first_certificate: &[u8]) -> Result<(), Error> {
-    let mismatch = || Error::invalid_key("x5c", "does not hold the same key as the JWK");
-    let spki = certificate_spki(first_certificate)
-        .ok_or_else(|| Error::invalid_key("x5c", "is not a DER X.509 certificate"))?;
-    let certified = spki_to_key(spki).map_err(|_| mismatch())?;
-    let ours = key.to_public().ok_or_else(mismatch)?;
-    if certified == ours {
-        Ok(())
-    } else {
-        Err(mismatch())
     }
 }

@@ -10,7 +10,7 @@ use jose_core::{
 
 use crate::jwk::Jwk;
 use crate::params::KeyOp;
-use crate::provider::KeyProvider;
+use crate::provider::Provider;
 use crate::set::JwkSet;
 
 /// A JWK Set made ready for verification and decryption: each key is parsed
@@ -34,13 +34,14 @@ struct Entry {
 }
 
 impl JwkSetStore {
-    /// Builds the store from `set` with `provider`.
-    pub fn new(set: &JwkSet, provider: &dyn KeyProvider) -> Self {
+    /// Builds the store from `set` with `provider` (also
+    /// [`Provider::key_set`]).
+    pub fn new(set: &JwkSet, provider: &Provider) -> Self {
         let mut entries = Vec::with_capacity(set.keys().len());
         let mut skipped = Vec::new();
         for (i, jwk) in set.keys().iter().enumerate() {
             let verifying = if jwk.params().allows(KeyOp::Verify) {
-                provider.verifying_key(jwk)
+                provider.verifier(jwk)
             } else {
                 Err(Error::Policy(jose_core::Policy::KeyUseForbidden(
                     "verification",
@@ -51,7 +52,7 @@ impl JwkSetStore {
                     || jwk.params().allows(KeyOp::Decrypt)
                     || jwk.params().allows(KeyOp::DeriveKey))
             {
-                provider.decrypting_key(jwk)
+                provider.decryptor(jwk)
             } else {
                 Err(Error::Policy(jose_core::Policy::KeyUseForbidden(
                     "decryption",

@@ -12,24 +12,20 @@
 //! verifying it is in [`danger`].
 //!
 //! ```
-//! use jose_core::{JwsAlgorithm, KeyStore};
-//! use jose_jwk::{JwkSet, JwkSetStore, KeySpec};
-//! use jose_jws::{JwsBuilder, SignatureSpec, Verification};
+//! use jose_core::JwsAlgorithm;
+//! use jose_jwk::JwkSet;
+//! use jose_jws::{JwsBuilder, Verification};
 //!
 //! let provider = jose_rustcrypto::PROVIDER;
-//! let jwk = provider
-//!     .keys
-//!     .generate(KeySpec::Curve(jose_core::Curve::Ed25519))?
-//!     .with_kid("2026-11");
+//! let jwk = provider.generate(JwsAlgorithm::Ed25519)?.with_kid("2026-11");
 //!
 //! // Sign: the signer is bound to one algorithm and carries the kid.
-//! let signer = provider.keys.signing_key(&jwk)?.signer(JwsAlgorithm::EdDsa)?;
-//! let token = JwsBuilder::new(b"payload").compact(signer.as_ref())?;
+//! let signer = provider.signer(&jwk, JwsAlgorithm::Ed25519)?;
+//! let token = JwsBuilder::new(b"payload").compact(&signer)?;
 //!
-//! // Verify against a published JWK Set, allowing only EdDSA.
+//! // Verify against a published JWK Set, allowing only Ed25519.
 //! let set: JwkSet = jwk.to_public().into_iter().collect();
-//! let store = JwkSetStore::new(&set, provider.keys);
-//! let verified = Verification::new(&[JwsAlgorithm::EdDsa])?.verify(&token, &store)?;
+//! let verified = Verification::new(&[JwsAlgorithm::Ed25519])?.verify(&token, &provider.key_set(&set))?;
 //! assert_eq!(verified.payload, b"payload");
 //! assert_eq!(verified.protected.kid.as_deref(), Some("2026-11"));
 //! # Ok::<(), jose_core::Error>(())

@@ -45,17 +45,15 @@ impl<'a> SignatureSpec<'a> {
 /// Builds a JWS over one payload.
 ///
 /// ```
-/// use jose_jws::{JwsBuilder, Verification};
 /// use jose_core::JwsAlgorithm;
-/// use jose_jwk::{Jwk, KeySpec};
+/// use jose_jwk::Jwk;
+/// use jose_jws::{JwsBuilder, Verification};
 ///
 /// let provider = jose_rustcrypto::PROVIDER;
-/// let jwk = provider.keys.generate(KeySpec::Oct { len: 32 })?;
-/// let signer = provider.keys.signing_key(&jwk)?.signer(JwsAlgorithm::Hs256)?;
-/// let token = JwsBuilder::new(b"hello").compact(signer.as_ref())?;
+/// let jwk = Jwk::oct(b"a shared secret of at least 32 bytes")?;
+/// let token = JwsBuilder::new(b"hello").compact(&provider.signer(&jwk, JwsAlgorithm::Hs256)?)?;
 ///
-/// let key = provider.keys.verifying_key(&jwk)?;
-/// let verified = Verification::new(&[JwsAlgorithm::Hs256])?.verify(&token, &key)?;
+/// let verified = Verification::new(&[JwsAlgorithm::Hs256])?.verify(&token, &provider.verifier(&jwk)?)?;
 /// assert_eq!(verified.payload, b"hello");
 /// # Ok::<(), jose_core::Error>(())
 /// ```

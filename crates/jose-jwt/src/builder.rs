@@ -1,12 +1,20 @@
 //! [`JwtBuilder`]: issue signed, encrypted and nested tokens.
 
 use alloc::string::String;
+#[cfg(any(feature = "jws", feature = "jwe"))]
 use alloc::vec::Vec;
 
+#[cfg(feature = "jws")]
+use jose_core::Signer;
 use jose_core::json::Object;
-use jose_core::{ContentEncryptionAlgorithm, Error, Header, KeyEncryptor, Signer};
+#[cfg(feature = "jwe")]
+use jose_core::{ContentEncryptionAlgorithm, KeyEncryptor};
+use jose_core::{Error, Header};
+#[cfg(feature = "jwe")]
 use jose_jwe::JweBuilder;
+#[cfg(feature = "jwe")]
 use jose_jwk::Provider;
+#[cfg(feature = "jws")]
 use jose_jws::{JwsBuilder, SignatureSpec};
 use serde_json::Value;
 
@@ -38,8 +46,7 @@ impl Default for JwtBuilder {
 impl JwtBuilder {
     /// An empty token with `typ: "JWT"`.
     pub fn new() -> Self {
-        let mut header = Header::new();
-        header.typ = Some("JWT".into());
+        let header = Header::new().with_typ("JWT");
         Self {
             claims: Claims::default(),
             header,
@@ -209,6 +216,7 @@ impl JwtBuilder {
     /// # Errors
     ///
     /// Errors of the signer.
+    #[cfg(feature = "jws")]
     pub fn sign(&self, signer: &dyn Signer) -> Result<String, Error> {
         let payload = self.payload()?;
         JwsBuilder::new(&payload)
@@ -220,6 +228,7 @@ impl JwtBuilder {
     /// # Errors
     ///
     /// Errors of the key encryptor and the content cipher.
+    #[cfg(feature = "jwe")]
     pub fn encrypt(
         &self,
         provider: &Provider,
@@ -238,6 +247,7 @@ impl JwtBuilder {
     /// # Errors
     ///
     /// Errors of the signer, the key encryptor and the content cipher.
+    #[cfg(all(feature = "jws", feature = "jwe"))]
     pub fn sign_then_encrypt(
         &self,
         signer: &dyn Signer,
@@ -246,10 +256,8 @@ impl JwtBuilder {
         enc: ContentEncryptionAlgorithm,
     ) -> Result<String, Error> {
         let inner = self.sign(signer)?;
-        let mut outer = Header::new();
-        outer.cty = Some("JWT".into());
         JweBuilder::new(inner.as_bytes(), enc)
-            .protected(outer)
+            .protected(Header::new().with_cty("JWT"))
             .compact(provider, encryptor)
     }
 
@@ -274,6 +282,7 @@ impl JwtBuilder {
         }
     }
 
+    #[cfg(any(feature = "jws", feature = "jwe"))]
     fn payload(&self) -> Result<Vec<u8>, Error> {
         if let Some(e) = &self.error {
             return Err(e.clone());

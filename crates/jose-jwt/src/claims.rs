@@ -47,16 +47,33 @@ impl NumericDate {
 
     /// Whole seconds since the epoch, rounded down.
     pub fn as_secs(self) -> i64 {
-        // Saturating conversion of a finite float; dates beyond i64 clamp.
-        #[allow(clippy::cast_possible_truncation)]
-        let secs = self.0.floor() as i64;
-        secs
+        // Rounds down without `f64::floor`, which needs `std`: the cast
+        // truncates toward zero (saturating beyond i64), then one step down
+        // for negative fractions.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        let (secs, back) = {
+            let secs = self.0 as i64;
+            (secs, secs as f64)
+        };
+        if back > self.0 {
+            secs.saturating_sub(1)
+        } else {
+            secs
+        }
+    }
+
+    /// Whether the date is a whole number of seconds that an `i64` and an
+    /// `f64` both hold exactly.
+    fn is_whole(self) -> bool {
+        #[allow(clippy::cast_precision_loss)]
+        let whole = self.as_secs() as f64 == self.0;
+        whole && -9.0e15 < self.0 && self.0 < 9.0e15
     }
 }
 
 impl Serialize for NumericDate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
+        if self.is_whole() {
             serializer.serialize_i64(self.as_secs())
         } else {
             serializer.serialize_f64(self.0)
@@ -120,7 +137,9 @@ impl Audience {
 
 /// A JWT claims set: the registered claims, typed, and the caller's own
 /// claims `T` (a struct with `Deserialize`/`Serialize`, or the default
-/// JSON object).
+/// JSON object). Use it as the claims type of `encode`/`decode` to read and
+/// write the registered claims through typed fields; a flat struct of your
+/// own works as well.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Claims<T = Object> {
     /// `iss`: issuer (RFC 7519 section 4.1.1).
@@ -180,63 +199,13 @@ impl<T: Default> Default for Claims<T> {
     }
 }
 
-/// Builds claims from an object whose registered claims were type-checked
-/// ([`check_types`]): the registered members are taken out and typed, the
-/// rest deserializes into `T`. Faster than serde's `flatten`, which buffers
-/// every member first.
-pub(crate) fn from_checked_object<T: de::DeserializeOwned>(
-    mut obj: Object,
-) -> Result<Claims<T>, Error> {
-    fn string(obj: &mut Object, name: &str) -> Option<String> {
-        match obj.remove(name) {
-            Some(Value::String(s)) => Some(s),
-            _ => None,
-        }
-    }
-    fn date(obj: &mut Object, name: &str) -> Option<NumericDate> {
-        obj.remove(name)
-            .and_then(|v| v.as_f64())
-            .filter(|v| v.is_finite())
-            .map(NumericDate)
-    }
-    let aud = match obj.remove("aud") {
-        Some(Value::String(one)) => Some(Audience::One(one)),
-        Some(Value::Array(items)) => Some(Audience::Many(
-            items
-                .into_iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(s),
-                    _ => None,
-                })
-                .collect(),
-        )),
-        _ => None,
-    };
-    let claims = Claims {
-        iss: string(&mut obj, "iss"),
-        sub: string(&mut obj, "sub"),
-        aud,
-        exp: date(&mut obj, "exp"),
-        nbf: date(&mut obj, "nbf"),
-        iat: date(&mut obj, "iat"),
-        jti: string(&mut obj, "jti"),
-        custom: (),
-    };
-    let custom: T = serde_json::from_value(Value::Object(obj)).map_err(|_| {
+/// Deserializes checked claims into the caller's type.
+pub(crate) fn deserialize<T: de::DeserializeOwned>(obj: Object) -> Result<T, Error> {
+    serde_json::from_value(Value::Object(obj)).map_err(|_| {
         Error::malformed(
             "jwt claims",
             jose_core::MalformedReason::Invalid("do not match the expected claims type"),
         )
-    })?;
-    Ok(Claims {
-        iss: claims.iss,
-        sub: claims.sub,
-        aud: claims.aud,
-        exp: claims.exp,
-        nbf: claims.nbf,
-        iat: claims.iat,
-        jti: claims.jti,
-        custom,
     })
 }
 

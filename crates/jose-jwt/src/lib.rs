@@ -1,57 +1,54 @@
 //! # jose-jwt
 //!
-//! JSON Web Tokens (RFC 7519): typed registered claims beside your own,
-//! validation configured once and reused, signed (JWS), encrypted (JWE) and
-//! nested (signed, then encrypted) tokens, and the RFC 8725 defaults: an
-//! explicit algorithm allow-list, `exp` required, every failed check its
-//! own error naming the claim.
+//! JSON Web Tokens (RFC 7519): your own claims struct (flat, as you write
+//! it) or typed registered claims beside yours ([`Claims`]), validation
+//! configured once and reused, signed (JWS), encrypted (JWE) and nested
+//! (signed, then encrypted) tokens, and the RFC 8725 defaults: an explicit
+//! algorithm allow-list, `exp` required, every failed check its own error
+//! naming the claim.
 //!
 //! The common case is one call each way, as with `jsonwebtoken`:
 //!
 //! ```
 //! use jose_core::JwsAlgorithm;
-//! use jose_jwk::KeySpec;
-//! use jose_jwt::{Claims, NumericDate, Validation};
+//! use jose_jwk::Jwk;
+//! use jose_jwt::Validation;
 //! use serde::{Deserialize, Serialize};
 //!
 //! #[derive(Debug, Serialize, Deserialize, PartialEq)]
-//! struct Scope {
-//!     scope: String,
+//! struct Claims {
+//!     sub: String,
+//!     exp: u64,
+//!     company: String,
 //! }
 //!
 //! let provider = jose_rustcrypto::PROVIDER;
-//! let jwk = provider.keys.generate(KeySpec::Oct { len: 32 })?;
-//! let signer = provider.keys.signing_key(&jwk)?.signer(JwsAlgorithm::Hs256)?;
+//! let key = Jwk::oct(b"a secret of at least thirty-two bytes")?;
+//! let claims = Claims { sub: "alice".into(), exp: 1_900_000_000, company: "ACME".into() };
+//! let token = jose_jwt::encode(&claims, &provider.signer(&key, JwsAlgorithm::Hs256)?)?;
 //!
-//! let claims = Claims {
-//!     sub: Some("alice".into()),
-//!     exp: Some(NumericDate::from_secs(1_900_000_000)),
-//!     ..Claims::new(Scope { scope: "read".into() })
-//! };
-//! let token = jose_jwt::encode(&claims, signer.as_ref())?;
-//!
-//! let key = provider.keys.verifying_key(&jwk)?;
 //! let validation = Validation::new(&[JwsAlgorithm::Hs256])?.clock(|| 1_800_000_000);
-//! let jwt = jose_jwt::decode::<Scope>(&token, &validation, &key)?;
-//! assert_eq!(jwt.claims.custom.scope, "read");
+//! let jwt = jose_jwt::decode::<Claims>(&token, &validation, &provider.verifier(&key)?)?;
+//! assert_eq!(jwt.claims, claims);
 //! # Ok::<(), jose_core::Error>(())
 //! ```
 //!
-//! and a builder for the rest, in the spirit of the npm `jose` package's
+//! Validation reads `exp`, `nbf`, `iat`, `iss`, `aud` and `sub` from the
+//! token itself, whatever your struct holds; a registered claim of the
+//! wrong type (`"exp": "soon"`) is an error naming it.
+//!
+//! A builder covers the rest, in the spirit of the npm `jose` package's
 //! `SignJWT` and `jwtVerify`:
 //!
 //! ```
-//! use jose_core::{ContentEncryptionAlgorithm, JwsAlgorithm, KeyManagementAlgorithm};
+//! use jose_core::{ContentEncryptionAlgorithm, Curve, JwsAlgorithm, KeyManagementAlgorithm};
 //! use jose_jwe::Decryption;
 //! use jose_jwk::KeySpec;
-//! use jose_jwt::{JwtBuilder, Validation};
+//! use jose_jwt::{Claims, JwtBuilder, Validation};
 //!
 //! let provider = jose_rustcrypto::PROVIDER;
-//! let issuer = provider.keys.generate(KeySpec::Curve(jose_core::Curve::P256))?;
-//! let recipient = provider.keys.generate(KeySpec::Curve(jose_core::Curve::X25519))?;
-//! let signer = provider.keys.signing_key(&issuer)?.signer(JwsAlgorithm::Es256)?;
-//! let encryptor = provider.keys.encrypting_key(&recipient)?
-//!     .key_encryptor(KeyManagementAlgorithm::EcdhEsA256Kw)?;
+//! let issuer = provider.generate(JwsAlgorithm::Es256)?;
+//! let recipient = provider.generate(KeySpec::from(KeyManagementAlgorithm::EcdhEsA256Kw).curve(Curve::X25519))?;
 //!
 //! // An access token (RFC 9068), signed then encrypted (RFC 7519 section 5.2).
 //! let token = JwtBuilder::new()
@@ -63,7 +60,12 @@
 //!     .issued_now()
 //!     .expires_in(900)
 //!     .claim("scope", "orders:read")
-//!     .sign_then_encrypt(signer.as_ref(), &provider, encryptor.as_ref(), ContentEncryptionAlgorithm::A256Gcm)?;
+//!     .sign_then_encrypt(
+//!         &provider.signer(&issuer, JwsAlgorithm::Es256)?,
+//!         &provider,
+//!         &provider.encryptor(&recipient, KeyManagementAlgorithm::EcdhEsA256Kw)?,
+//!         ContentEncryptionAlgorithm::A256Gcm,
+//!     )?;
 //!
 //! let validation = Validation::new(&[JwsAlgorithm::Es256])?
 //!     .issuer("https://issuer.example")
@@ -74,13 +76,13 @@
 //!     &[KeyManagementAlgorithm::EcdhEsA256Kw],
 //!     &[ContentEncryptionAlgorithm::A256Gcm],
 //! )?;
-//! let jwt = jose_jwt::decode_nested::<jose_core::json::Object>(
+//! let jwt = jose_jwt::decode_nested::<Claims>(
 //!     &token,
 //!     &provider,
 //!     &decryption,
-//!     &provider.keys.decrypting_key(&recipient)?,
+//!     &provider.decryptor(&recipient)?,
 //!     &validation,
-//!     &provider.keys.verifying_key(&issuer)?,
+//!     &provider.verifier(&issuer)?,
 //! )?;
 //! assert_eq!(jwt.claims.sub.as_deref(), Some("alice"));
 //! assert_eq!(jwt.claims.custom["scope"], "orders:read");
@@ -93,9 +95,19 @@
 //!
 //! - `std` (default): the system clock as the default time source. Without
 //!   it the crate is `no_std` with `alloc`, and validation needs a clock.
+//! - `jws` (default): signed tokens ([`encode`], [`decode`],
+//!   [`Validation`], [`danger`]), on `jose-jws`.
+//! - `jwe` (default): encrypted and nested tokens ([`decode_encrypted`],
+//!   and with `jws` [`decode_nested`]), on `jose-jwe`.
 
 #![no_std]
 #![forbid(unsafe_code)]
+// Without `jws` and `jwe` only the claims model is there: the checks it
+// would run have no caller.
+#![cfg_attr(
+    not(any(feature = "jws", feature = "jwe")),
+    allow(dead_code, unused_imports)
+)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -103,56 +115,82 @@ extern crate std;
 
 mod builder;
 mod claims;
+#[cfg(feature = "jws")]
 pub mod danger;
 mod validation;
 
-use alloc::string::String;
+#[cfg(feature = "jws")]
+use alloc::vec::Vec;
 
-use jose_core::json::{self, Object};
-use jose_core::{Error, Header, KeyStore, MalformedReason, Signer};
+#[cfg(any(feature = "jws", feature = "jwe"))]
+use jose_core::KeyStore;
+#[cfg(feature = "jws")]
+use jose_core::MalformedReason;
+#[cfg(feature = "jws")]
+use jose_core::Signer;
+use jose_core::json;
+use jose_core::{Error, Header};
+#[cfg(feature = "jwe")]
 use jose_jwe::Decryption;
+#[cfg(feature = "jwe")]
 use jose_jwk::Provider;
+#[cfg(feature = "jws")]
 use jose_jws::JwsBuilder;
+#[cfg(feature = "jws")]
 use serde::Serialize;
+#[cfg(any(feature = "jws", feature = "jwe"))]
 use serde::de::DeserializeOwned;
 
 pub use builder::JwtBuilder;
 pub use claims::{Audience, Claims, NumericDate};
 #[cfg(feature = "std")]
 pub use validation::SystemClock;
-pub use validation::{Clock, Validation};
+#[cfg(feature = "jws")]
+pub use validation::Validation;
+pub use validation::{ClaimsValidation, Clock};
 
 /// A verified (or decrypted) and validated JWT.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct Jwt<T = Object> {
+pub struct Jwt<T = Claims> {
     /// The protected header of the JWS (of the inner JWS for nested tokens,
     /// of the JWE for encrypted-only tokens).
     pub header: Header,
-    /// The claims.
-    pub claims: Claims<T>,
+    /// The claims, as the caller's type: a flat struct of their own, or
+    /// [`Claims`] for typed registered claims beside theirs.
+    pub claims: T,
 }
 
-/// Signs `claims` as a compact JWS with `typ: "JWT"`.
+/// Signs `claims` as a compact JWS with `typ: "JWT"`. `claims` is any type
+/// that serializes to a JSON object: a flat struct of your own, or
+/// [`Claims`].
 ///
 /// # Errors
 ///
 /// Errors of the signer; [`Error::ApiMisuse`] when the claims do not
-/// serialize to a JSON object.
-pub fn encode<T: Serialize>(claims: &Claims<T>, signer: &dyn Signer) -> Result<String, Error> {
+/// serialize to a JSON object, [`Error::Malformed`] when they repeat a
+/// member, [`Error::InvalidClaim`] when a registered claim has the wrong
+/// type (`exp` as a string).
+#[cfg(feature = "jws")]
+pub fn encode<T: Serialize + ?Sized>(
+    claims: &T,
+    signer: &dyn Signer,
+) -> Result<alloc::string::String, Error> {
     let payload = claims_json(claims)?;
-    let mut header = Header::new();
-    header.typ = Some("JWT".into());
+    let header = Header::new().with_typ("JWT");
     JwsBuilder::new(&payload).compact_with(jose_jws::SignatureSpec::new(signer).protected(header))
 }
 
-/// Verifies a signed JWT with a key from `keys` and validates its claims.
+/// Verifies a signed JWT with a key from `keys`, validates its claims and
+/// deserializes them into `T`.
 ///
 /// # Errors
 ///
 /// Every error of JWS verification ([`Error::BadSignature`],
 /// [`Error::Policy`], [`Error::Malformed`]); [`Error::InvalidClaim`] naming
-/// the first claim that fails a check.
+/// the first claim that fails a check; [`Error::Malformed`] when the claims
+/// do not fit `T`.
+#[cfg(feature = "jws")]
 pub fn decode<T: DeserializeOwned>(
     token: &str,
     validation: &Validation,
@@ -164,8 +202,9 @@ pub fn decode<T: DeserializeOwned>(
             MalformedReason::Invalid("is a JWE: use decode_nested or decode_encrypted"),
         ));
     }
-    let verified = validation.verification.verify(token, keys)?;
-    validation.check_header(&verified.protected)?;
+    let verified = validation.verification().verify(token, keys)?;
+    let checks = validation.claims();
+    checks.check_header(&verified.protected)?;
     if verified
         .protected
         .cty
@@ -176,7 +215,7 @@ pub fn decode<T: DeserializeOwned>(
             "a JWS nested in a JWS".into(),
         )));
     }
-    let claims = claims_from(&verified.payload, validation)?;
+    let claims = claims_from(&verified.payload, checks)?;
     Ok(Jwt {
         header: verified.protected,
         claims,
@@ -190,6 +229,7 @@ pub fn decode<T: DeserializeOwned>(
 ///
 /// Every error of decryption and of [`decode`]; [`Error::Malformed`] when
 /// the JWE's `cty` is not `JWT`.
+#[cfg(all(feature = "jws", feature = "jwe"))]
 pub fn decode_nested<T: DeserializeOwned>(
     token: &str,
     provider: &Provider,
@@ -212,23 +252,24 @@ pub fn decode_nested<T: DeserializeOwned>(
 }
 
 /// Decrypts an encrypted (not signed) JWT, whose JWE plaintext is the
-/// claims, and validates them. The JWE's integrity protects the claims, but
-/// anyone who can encrypt to you could have made them: prefer nested tokens
-/// when the issuer matters.
+/// claims, and validates them with `checks` (no JWS, so no JWS allow-list).
+/// The JWE's integrity protects the claims, but anyone who can encrypt to
+/// you could have made them: prefer nested tokens when the issuer matters.
 ///
 /// # Errors
 ///
 /// Every error of decryption; [`Error::InvalidClaim`] as [`decode`].
+#[cfg(feature = "jwe")]
 pub fn decode_encrypted<T: DeserializeOwned>(
     token: &str,
     provider: &Provider,
     decryption: &Decryption,
     keys: &dyn KeyStore,
-    validation: &Validation,
+    checks: &ClaimsValidation,
 ) -> Result<Jwt<T>, Error> {
     let opened = decryption.decrypt(provider, token, keys)?;
-    validation.check_header(&opened.protected)?;
-    let claims = claims_from(&opened.plaintext, validation)?;
+    checks.check_header(&opened.protected)?;
+    let claims = claims_from(&opened.plaintext, checks)?;
     Ok(Jwt {
         header: opened.protected,
         claims,
@@ -237,8 +278,8 @@ pub fn decode_encrypted<T: DeserializeOwned>(
 
 /// Whether a token is a JWE (five compact parts, or a JSON object with a
 /// top-level `ciphertext` member) rather than a JWS: use it to choose
-/// between [`decode`] and [`decode_nested`] or [`decode_encrypted`]. It
-/// reads the structure only; nothing is verified.
+/// between `decode` and `decode_nested` or `decode_encrypted`. It reads the
+/// structure only; nothing is verified.
 pub fn is_encrypted(token: &str) -> bool {
     if token.trim_start().starts_with('{') {
         json::parse_object("jwt", token.as_bytes()).is_ok_and(|o| o.contains_key("ciphertext"))
@@ -247,41 +288,28 @@ pub fn is_encrypted(token: &str) -> bool {
     }
 }
 
-/// Parses, type-checks, validates and deserializes claims.
-fn claims_from<T: DeserializeOwned>(
-    payload: &[u8],
-    validation: &Validation,
-) -> Result<Claims<T>, Error> {
+/// Parses (strictly), type-checks and validates the claims, then
+/// deserializes them into the caller's type.
+#[cfg(any(feature = "jws", feature = "jwe"))]
+fn claims_from<T: DeserializeOwned>(payload: &[u8], checks: &ClaimsValidation) -> Result<T, Error> {
     let obj = json::parse_object("jwt claims", payload)?;
     claims::check_types(&obj)?;
-    validation.check_claims(&obj)?;
-    claims::from_checked_object(obj)
+    checks.check_claims(&obj)?;
+    claims::deserialize(obj)
 }
 
-/// The JSON of a claims set, which must be an object whose registered
-/// claims have their types, and whose custom claims do not repeat a
-/// registered one (which would silently replace the typed field).
-fn claims_json<T: Serialize>(claims: &Claims<T>) -> Result<alloc::vec::Vec<u8>, Error> {
-    if let Ok(serde_json::Value::Object(custom)) = serde_json::to_value(&claims.custom) {
-        claims::check_types(&custom)?;
-        if let Some(name) = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]
-            .into_iter()
-            .find(|n| custom.contains_key(*n))
-        {
-            return Err(Error::InvalidClaim(jose_core::InvalidClaim::WrongType {
-                claim: name.into(),
-                expected: "set through its typed field, not among the custom claims",
-            }));
-        }
-    }
-    match serde_json::to_value(claims) {
-        Ok(serde_json::Value::Object(obj)) => {
-            claims::check_types(&obj)?;
-            serde_json::to_vec(&obj)
-                .map_err(|_| Error::ApiMisuse("the claims cannot be serialized"))
-        }
-        _ => Err(Error::ApiMisuse(
-            "the claims must serialize to a JSON object",
-        )),
-    }
+/// The JSON of a claims set: it must serialize to an object without a
+/// repeated member (a flattened field that shadows another), whose
+/// registered claims have their types.
+#[cfg(feature = "jws")]
+fn claims_json<T: Serialize + ?Sized>(claims: &T) -> Result<Vec<u8>, Error> {
+    const NOT_AN_OBJECT: Error = Error::ApiMisuse("the claims must serialize to a JSON object");
+    // serde fails to serialize only what is no object (a flattened number).
+    let bytes = serde_json::to_vec(claims).map_err(|_| NOT_AN_OBJECT)?;
+    let obj = json::parse_object("jwt claims", &bytes).map_err(|e| match e {
+        Error::Malformed(m) if m.reason == MalformedReason::NotAnObject => NOT_AN_OBJECT,
+        other => other,
+    })?;
+    claims::check_types(&obj)?;
+    Ok(bytes)
 }

@@ -1,12 +1,17 @@
-//! [`Validation`]: how JWTs are checked, configured once and reused.
+//! How JWTs are checked, configured once and reused: [`ClaimsValidation`]
+//! for the claims, [`Validation`] for signed tokens (the claims and the
+//! JWS algorithm allow-list).
 
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
+#[cfg(feature = "jws")]
+use jose_core::JwsAlgorithm;
 use jose_core::json::Object;
-use jose_core::{Error, Header, InvalidClaim, JwsAlgorithm};
+use jose_core::{Error, Header, InvalidClaim};
+#[cfg(feature = "jws")]
 use jose_jws::Verification;
 
 use crate::claims::NumericDate;
@@ -39,24 +44,26 @@ impl Clock for SystemClock {
     }
 }
 
-/// How to validate a JWT: the allowed signature algorithms (required), and
-/// the claim checks. `exp` is required and checked by default, `nbf`
-/// always when present.
+/// How to check a JWT's claims, whatever protects them: `exp` (required
+/// by default, checked when present), `nbf` (always checked when present),
+/// `iat`, `iss`, `aud`, `sub`, required claims, the header `typ`, a leeway
+/// and a clock. Configured once, reused for every token.
+///
+/// For signed tokens, [`Validation`] adds the JWS algorithm allow-list and
+/// offers the same setters; `ClaimsValidation` alone serves tokens that no
+/// JWS protects (`decode_encrypted`).
 ///
 /// ```
-/// use jose_core::JwsAlgorithm;
-/// use jose_jwt::Validation;
+/// use jose_jwt::ClaimsValidation;
 ///
-/// let validation = Validation::new(&[JwsAlgorithm::Es256])?
+/// let checks = ClaimsValidation::new()
 ///     .issuer("https://issuer.example")
 ///     .audience("https://api.example")
 ///     .leeway(30)
 ///     .require("sub");
-/// # Ok::<(), jose_core::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct Validation {
-    pub(crate) verification: Verification,
+pub struct ClaimsValidation {
     issuers: Vec<String>,
     audiences: Vec<String>,
     any_audience: bool,
@@ -70,10 +77,9 @@ pub struct Validation {
     clock: Option<Arc<dyn Clock>>,
 }
 
-impl fmt::Debug for Validation {
+impl fmt::Debug for ClaimsValidation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Validation")
-            .field("algorithms", &self.verification.allowed())
+        f.debug_struct("ClaimsValidation")
             .field("issuers", &self.issuers)
             .field("audiences", &self.audiences)
             .field("any_audience", &self.any_audience)
@@ -88,15 +94,18 @@ impl fmt::Debug for Validation {
     }
 }
 
-impl Validation {
-    /// Validation that accepts signatures made with `algorithms` only.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::ApiMisuse`] when the list is empty.
-    pub fn new(algorithms: &[JwsAlgorithm]) -> Result<Self, Error> {
-        Ok(Self {
-            verification: Verification::new(algorithms)?,
+impl Default for ClaimsValidation {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClaimsValidation {
+    /// The default checks: `exp` required and checked, `nbf` checked when
+    /// present, a token with an `aud` refused until an audience is
+    /// configured, no leeway, the system clock (with `std`).
+    pub fn new() -> Self {
+        Self {
             issuers: Vec::new(),
             audiences: Vec::new(),
             any_audience: false,
@@ -108,7 +117,7 @@ impl Validation {
             max_age: None,
             typ: None,
             clock: None,
-        })
+        }
     }
 
     /// Accepts tokens from `iss` (repeat for several issuers). Without any,
@@ -129,8 +138,8 @@ impl Validation {
 
     /// Accepts a token whatever its `aud`. By default a token that has an
     /// `aud` is refused unless one of its audiences was configured with
-    /// [`Validation::audience`] (RFC 7519 section 4.1.3: a recipient that
-    /// does not find itself in `aud` MUST reject the token).
+    /// [`ClaimsValidation::audience`] (RFC 7519 section 4.1.3: a recipient
+    /// that does not find itself in `aud` MUST reject the token).
     #[must_use]
     pub fn accept_any_audience(mut self) -> Self {
         self.any_audience = true;
@@ -193,13 +202,6 @@ impl Validation {
     #[must_use]
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
-        self
-    }
-
-    /// Declares a JWS `crit` extension the caller understands.
-    #[must_use]
-    pub fn understand(mut self, name: impl Into<String>) -> Self {
-        self.verification = self.verification.understand(name);
         self
     }
 
@@ -343,4 +345,93 @@ pub(crate) fn same_media_type(a: &str, b: &str) -> bool {
         }
     }
     strip(a).eq_ignore_ascii_case(strip(b))
+}
+
+/// How to validate a signed JWT: the allowed JWS algorithms (required, RFC
+/// 8725 section 3.1) and the claim checks of [`ClaimsValidation`], whose
+/// setters it repeats.
+///
+/// ```
+/// use jose_core::JwsAlgorithm;
+/// use jose_jwt::Validation;
+///
+/// let validation = Validation::new(&[JwsAlgorithm::Es256])?
+///     .issuer("https://issuer.example")
+///     .audience("https://api.example")
+///     .leeway(30)
+///     .require("sub");
+/// # Ok::<(), jose_core::Error>(())
+/// ```
+#[cfg(feature = "jws")]
+#[derive(Clone, Debug)]
+pub struct Validation {
+    verification: Verification,
+    claims: ClaimsValidation,
+}
+
+/// Setters of [`Validation`] that pass to its [`ClaimsValidation`].
+#[cfg(feature = "jws")]
+macro_rules! claim_setters {
+    ($( $name:ident($($arg:ident: $ty:ty),*); )+) => {$(
+        #[doc = concat!("As [`ClaimsValidation::", stringify!($name), "`].")]
+        #[must_use]
+        pub fn $name(mut self, $($arg: $ty),*) -> Self {
+            self.claims = self.claims.$name($($arg),*);
+            self
+        }
+    )+};
+}
+
+#[cfg(feature = "jws")]
+impl Validation {
+    /// Validation that accepts signatures made with `algorithms` only, and
+    /// the default claim checks of [`ClaimsValidation::new`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApiMisuse`] when the list is empty.
+    pub fn new(algorithms: &[JwsAlgorithm]) -> Result<Self, Error> {
+        Ok(Self {
+            verification: Verification::new(algorithms)?,
+            claims: ClaimsValidation::new(),
+        })
+    }
+
+    /// Replaces the claim checks.
+    #[must_use]
+    pub fn with_claims(mut self, claims: ClaimsValidation) -> Self {
+        self.claims = claims;
+        self
+    }
+
+    /// The claim checks.
+    pub fn claims(&self) -> &ClaimsValidation {
+        &self.claims
+    }
+
+    /// The JWS verification: the allow-list, understood `crit` names, limits.
+    pub fn verification(&self) -> &Verification {
+        &self.verification
+    }
+
+    /// Declares a JWS `crit` extension the caller understands.
+    #[must_use]
+    pub fn understand(mut self, name: impl Into<String>) -> Self {
+        self.verification = self.verification.understand(name);
+        self
+    }
+
+    claim_setters! {
+        issuer(iss: impl Into<String>);
+        audience(aud: impl Into<String>);
+        accept_any_audience();
+        subject(sub: impl Into<String>);
+        require(name: impl Into<String>);
+        require_exp(required: bool);
+        leeway(seconds: u32);
+        reject_iat_in_future();
+        max_age(seconds: u32);
+        typ(typ: impl Into<String>);
+        clock(clock: impl Clock + 'static);
+    }
 }

@@ -11,13 +11,18 @@
 //! | PS256/384/512 | `CKM_SHA*_RSA_PKCS_PSS`, MGF1 with the same hash, salt = hash length |
 //! | ES256/384/512 | SHA-2 in software, `CKM_ECDSA` (fixed-length R \|\| S) |
 //! | EdDSA / Ed25519 | `CKM_EDDSA` |
-//! | RSA-OAEP, RSA-OAEP-256/384/512 | `CKM_RSA_PKCS_OAEP`; optionally raw RSA + OAEP in software ([`TokenOptions`]) |
+//! | RSA-OAEP, RSA-OAEP-256/384/512 | `CKM_RSA_PKCS_OAEP`; optionally raw RSA + OAEP in software ([`TokenOptions::raw_rsa_oaep`]) |
 //! | RSA1_5 | `CKM_RSA_PKCS`, a random CEK on any failure |
 //! | A128KW/A192KW/A256KW | `CKM_AES_KEY_WRAP` unwrap |
 //! | ECDH-ES(+A*KW) on P-256/384/521 | `CKM_ECDH1_DERIVE` (`CKD_NULL`), Concat KDF in software |
 //!
-//! Verification and encryption need only public keys and run in software
-//! ([`TokenKey::verifying_key`], [`TokenKey::public_jwk`]).
+//! What the token does not do runs in a software provider given as a
+//! value ([`TokenOptions::software`]): verification and encryption with
+//! public keys ([`TokenKey::verifying_key`], [`TokenKey::public_jwk`]),
+//! hashing before `CKM_ECDSA`, the Concat KDF and key wrap after ECDH-ES,
+//! RSA1_5's random CEK. This crate depends on no software backend: the
+//! steps after a primitive are the compositions of
+//! `jose_core::key_management`.
 //!
 //! ```no_run
 //! use jose_core::JwsAlgorithm;
@@ -27,11 +32,10 @@
 //!     "/usr/lib/softhsm/libsofthsm2.so".as_ref(),
 //!     &TokenSelector::Label("jose-test".into()),
 //!     &Pin::Env("PKCS11_PIN".into()),
-//!     &TokenOptions::default(),
+//!     &TokenOptions::new(jose_rustcrypto::PROVIDER),
 //! )?;
-//! let key = token.key("ec-p256")?;
-//! let signer = key.signing_key()?.signer(JwsAlgorithm::Es256)?;
-//! let jws = jose_jws::JwsBuilder::new(b"signed on the token").compact(signer.as_ref())?;
+//! let signer = token.key("ec-p256")?.signer(JwsAlgorithm::Es256)?;
+//! let jws = jose_jws::JwsBuilder::new(b"signed on the token").compact(&signer)?;
 //! # Ok::<(), jose_core::Error>(())
 //! ```
 //!
@@ -47,6 +51,8 @@
 #![allow(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
 
 mod key;
+mod load;
+mod mechanism;
 mod oaep;
 mod store;
 mod token;

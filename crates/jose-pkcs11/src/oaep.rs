@@ -5,61 +5,39 @@
 //! whole message was processed, so that the time taken does not say which
 //! check failed (Manger's attack).
 
-use jose_core::Error;
-use sha2::Digest;
+use jose_core::{Error, HashAlgorithm, Hasher};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
 
-/// The OAEP hash (also used for MGF1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Hash {
-    Sha1,
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-impl Hash {
-    fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
-        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
-            let mut h = D::new();
-            for p in parts {
-                h.update(p);
-            }
-            h.finalize().to_vec()
-        }
-        match self {
-            Self::Sha1 => run::<sha1::Sha1>(parts),
-            Self::Sha256 => run::<sha2::Sha256>(parts),
-            Self::Sha384 => run::<sha2::Sha384>(parts),
-            Self::Sha512 => run::<sha2::Sha512>(parts),
-        }
-    }
-
-    fn len(self) -> usize {
-        match self {
-            Self::Sha1 => 20,
-            Self::Sha256 => 32,
-            Self::Sha384 => 48,
-            Self::Sha512 => 64,
-        }
-    }
-}
-
 /// MGF1 (RFC 8017 appendix B.2.1): XORs the mask of `seed` into `out`.
-fn mgf1_xor(hash: Hash, seed: &[u8], out: &mut [u8]) {
-    for (counter, chunk) in (0u32..).zip(out.chunks_mut(hash.len())) {
-        let mask = hash.digest(&[seed, &counter.to_be_bytes()]);
-        for (o, m) in chunk.iter_mut().zip(&mask) {
+fn mgf1_xor(
+    hasher: &dyn Hasher,
+    hash: HashAlgorithm,
+    seed: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    let mut input = Zeroizing::new(Vec::with_capacity(seed.len() + 4));
+    for (counter, chunk) in (0u32..).zip(out.chunks_mut(hash.output_len())) {
+        input.clear();
+        input.extend_from_slice(seed);
+        input.extend_from_slice(&counter.to_be_bytes());
+        let mask = Zeroizing::new(hasher.hash(hash, &input)?);
+        for (o, m) in chunk.iter_mut().zip(mask.iter()) {
             *o ^= m;
         }
     }
+    Ok(())
 }
 
 /// Decodes an EME-OAEP encoded message `em` of a `k`-byte modulus, with an
-/// empty label.
-pub(crate) fn decode(hash: Hash, em: &[u8], k: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let h_len = hash.len();
+/// empty label, hashing with `hasher` (the token's software provider).
+pub(crate) fn decode(
+    hasher: &dyn Hasher,
+    hash: HashAlgorithm,
+    em: &[u8],
+    k: usize,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let h_len = hash.output_len();
     if k < 2 * h_len + 2 || em.len() > k {
         return Err(Error::DecryptionFailed);
     }
@@ -71,11 +49,11 @@ pub(crate) fn decode(hash: Hash, em: &[u8], k: usize) -> Result<Zeroizing<Vec<u8
     let (y, rest) = padded.split_at_mut(1);
     let (masked_seed, masked_db) = rest.split_at_mut(h_len);
     let mut seed = Zeroizing::new(masked_seed.to_vec());
-    mgf1_xor(hash, masked_db, &mut seed);
+    mgf1_xor(hasher, hash, masked_db, &mut seed)?;
     let mut db = Zeroizing::new(masked_db.to_vec());
-    mgf1_xor(hash, &seed, &mut db);
+    mgf1_xor(hasher, hash, &seed, &mut db)?;
 
-    let l_hash = hash.digest(&[b""]);
+    let l_hash = hasher.hash(hash, b"")?;
     let mut good = y.first().map_or(Choice::from(0), |b| b.ct_eq(&0));
     good &= db
         .get(..h_len)
@@ -104,17 +82,19 @@ pub(crate) fn decode(hash: Hash, em: &[u8], k: usize) -> Result<Zeroizing<Vec<u8
 mod tests {
     use super::*;
 
+    const HASHER: &dyn Hasher = jose_rustcrypto::PROVIDER.hasher;
+
     /// Encodes like RFC 8017 section 7.1.1 (for the test only).
-    fn encode(hash: Hash, m: &[u8], k: usize, seed: &[u8]) -> Vec<u8> {
-        let h_len = hash.len();
-        let mut db = hash.digest(&[b""]);
+    fn encode(hash: HashAlgorithm, m: &[u8], k: usize, seed: &[u8]) -> Vec<u8> {
+        let h_len = hash.output_len();
+        let mut db = HASHER.hash(hash, b"").unwrap();
         db.resize(k - m.len() - h_len - 2, 0);
         db.push(1);
         db.extend_from_slice(m);
         let mut masked_db = db.clone();
-        mgf1_xor(hash, seed, &mut masked_db);
+        mgf1_xor(HASHER, hash, seed, &mut masked_db).unwrap();
         let mut masked_seed = seed.to_vec();
-        mgf1_xor(hash, &masked_db, &mut masked_seed);
+        mgf1_xor(HASHER, hash, &masked_db, &mut masked_seed).unwrap();
         let mut em = vec![0u8];
         em.extend_from_slice(&masked_seed);
         em.extend_from_slice(&masked_db);
@@ -123,21 +103,32 @@ mod tests {
 
     #[test]
     fn round_trips_and_refuses_tampering() {
-        for hash in [Hash::Sha1, Hash::Sha256, Hash::Sha384, Hash::Sha512] {
-            let seed = vec![7u8; hash.len()];
+        for hash in [
+            HashAlgorithm::Sha1,
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ] {
+            let seed = vec![7u8; hash.output_len()];
             let em = encode(hash, b"0123456789abcdef", 256, &seed);
-            assert_eq!(&*decode(hash, &em, 256).unwrap(), b"0123456789abcdef");
+            assert_eq!(
+                &*decode(HASHER, hash, &em, 256).unwrap(),
+                b"0123456789abcdef"
+            );
             // Leading zero dropped by a token: still decodes.
-            assert_eq!(&*decode(hash, &em[1..], 256).unwrap(), b"0123456789abcdef");
+            assert_eq!(
+                &*decode(HASHER, hash, &em[1..], 256).unwrap(),
+                b"0123456789abcdef"
+            );
             for i in [0, 1, 40, 120, 255] {
                 let mut bad = em.clone();
                 bad[i] ^= 1;
                 assert_eq!(
-                    decode(hash, &bad, 256).unwrap_err(),
+                    decode(HASHER, hash, &bad, 256).unwrap_err(),
                     Error::DecryptionFailed
                 );
             }
         }
-        assert!(decode(Hash::Sha256, &[0u8; 300], 256).is_err());
+        assert!(decode(HASHER, HashAlgorithm::Sha256, &[0u8; 300], 256).is_err());
     }
 }

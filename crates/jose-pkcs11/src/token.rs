@@ -11,6 +11,7 @@ use cryptoki::session::{Session, UserType};
 use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
 use jose_core::{BackendError, Error, Unsupported};
+use jose_jwk::Provider;
 use zeroize::Zeroizing;
 
 use crate::key::TokenKey;
@@ -138,6 +139,8 @@ pub(crate) struct Inner {
     /// Whether RSA-OAEP with SHA-2 may fall back to raw RSA on the token
     /// with OAEP decoding in software.
     pub(crate) raw_rsa_oaep: bool,
+    /// The software provider for what the token does not do.
+    pub(crate) software: Provider,
 }
 
 /// The most idle sessions kept open.
@@ -161,23 +164,38 @@ impl std::fmt::Debug for Token {
 }
 
 /// Options of [`Token::open`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct TokenOptions {
+    /// The software provider for the steps the token does not do:
+    /// verification and encryption with public keys, hashing before
+    /// `CKM_ECDSA`, the Concat KDF and AES key wrap after ECDH-ES, RSA1_5's
+    /// random CEK, OAEP decoding after raw RSA, and checks of public keys
+    /// (an ECDH-ES `epk` on its curve). Any backend's provider does, such as
+    /// `jose_rustcrypto::PROVIDER`.
+    pub software: Provider,
     /// Allow RSA-OAEP with SHA-256/384/512 on tokens that lack it (SoftHSM2
     /// up to 2.7 supports OAEP only with SHA-1): decrypt with raw RSA
     /// (`CKM_RSA_X_509`) on the token and decode OAEP in software, in
     /// constant time. The private key stays on the token, but the padded
     /// message (which holds the CEK) leaves it. Off by default.
-    pub raw_rsa_oaep_fallback: bool,
+    pub raw_rsa_oaep: bool,
 }
 
 impl TokenOptions {
-    /// Allows the raw-RSA fallback for RSA-OAEP with SHA-2 (see
-    /// [`TokenOptions::raw_rsa_oaep_fallback`]).
+    /// The default options, with `software` for what the token does not do.
+    pub fn new(software: Provider) -> Self {
+        Self {
+            software,
+            raw_rsa_oaep: false,
+        }
+    }
+
+    /// Allows (or not) the raw-RSA fallback for RSA-OAEP with SHA-2 (see
+    /// [`TokenOptions::raw_rsa_oaep`]).
     #[must_use]
-    pub fn allow_raw_rsa_oaep(mut self) -> Self {
-        self.raw_rsa_oaep_fallback = true;
+    pub fn raw_rsa_oaep(mut self, allow: bool) -> Self {
+        self.raw_rsa_oaep = allow;
         self
     }
 }
@@ -236,7 +254,8 @@ impl Token {
                 label,
                 pool: Mutex::new(Vec::new()),
                 anchor: Mutex::new(anchor),
-                raw_rsa_oaep: options.raw_rsa_oaep_fallback,
+                raw_rsa_oaep: options.raw_rsa_oaep,
+                software: options.software,
             }),
         })
     }

@@ -5,22 +5,19 @@ use alloc::vec::Vec;
 use jose_core::{Error, HashAlgorithm, Hasher};
 use sha2::Digest;
 
-/// The hash functions of RustCrypto.
+/// The hash functions of RustCrypto: SHA-1 (for `x5t` only) and SHA-256,
+/// SHA-384, SHA-512.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Sha2Hasher;
+pub struct RustCryptoHasher;
 
-impl Hasher for Sha2Hasher {
+impl Hasher for RustCryptoHasher {
     fn hash(&self, alg: HashAlgorithm, data: &[u8]) -> Result<Vec<u8>, Error> {
         Ok(match alg {
             HashAlgorithm::Sha1 => sha1::Sha1::digest(data).to_vec(),
             HashAlgorithm::Sha256 => sha2::Sha256::digest(data).to_vec(),
             HashAlgorithm::Sha384 => sha2::Sha384::digest(data).to_vec(),
             HashAlgorithm::Sha512 => sha2::Sha512::digest(data).to_vec(),
-            _ => {
-                return Err(Error::Unsupported(jose_core::Unsupported::Operation(
-                    alloc::format!("hash {}", alg.name()),
-                )));
-            }
+            unknown => return Err(crate::unsupported(unknown.name())),
         })
     }
 }
@@ -31,7 +28,7 @@ mod tests {
 
     #[test]
     fn known_answers() {
-        let h = Sha2Hasher;
+        let h = RustCryptoHasher;
         // FIPS 180 "abc" examples.
         assert_eq!(
             h.hash(HashAlgorithm::Sha256, b"abc").unwrap()[..4],

@@ -2,6 +2,9 @@
 //!
 //! Keys are parsed once into a [`SignKey`] or [`VerifyKey`] and shared
 //! through an `Arc` by every signer or verifier bound to one algorithm.
+//! Which algorithms a key offers comes from the table of `jose_core::key`
+//! (through [`Jwk::signature_algorithms`]); which it can do here depends
+//! on the crate features.
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -9,47 +12,68 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
-use hmac::{KeyInit, Mac};
-use jose_core::{
-    BackendError, Curve, Error, JwsAlgorithm, Policy, Secret, Signer, SigningKey, Verifier,
-    VerifyingKey,
-};
-use jose_jwk::{Jwk, Key, KeyOp};
-use sha2::{Sha256, Sha384, Sha512};
+#[cfg(ec)]
+use jose_core::Curve;
+#[cfg(feature = "rsa")]
+use jose_core::SecureRandom;
+use jose_core::{Error, JwsAlgorithm, Policy, Signer, SigningKey, Verifier, VerifyingKey};
+use jose_jwk::{Jwk, Key, KeyOp, Provider};
 
+#[cfg(any(feature = "rsa", ec, feature = "ed25519"))]
 use crate::convert::FromJwk;
 
 /// A private (or secret) key ready to sign.
 enum SignKey {
-    Hmac(Box<HmacKeys>),
+    #[cfg(feature = "hmac")]
+    Hmac(Box<crate::mac::HmacKeys>),
+    #[cfg(feature = "rsa")]
     Rsa(Box<rsa::PrivateKey>),
+    #[cfg(feature = "p256")]
     P256(p256::ecdsa::SigningKey),
+    #[cfg(feature = "p384")]
     P384(p384::ecdsa::SigningKey),
+    #[cfg(feature = "p521")]
     P521(p521::ecdsa::SigningKey),
+    #[cfg(feature = "k256")]
     K256(k256::ecdsa::SigningKey),
+    #[cfg(feature = "ed25519")]
     Ed25519(Box<ed25519_dalek::SigningKey>),
 }
 
 /// A public (or secret) key ready to verify.
 enum VerifyKey {
-    Hmac(Box<HmacKeys>),
+    #[cfg(feature = "hmac")]
+    Hmac(Box<crate::mac::HmacKeys>),
+    #[cfg(feature = "rsa")]
     Rsa(Box<rsa::PublicKey>),
+    #[cfg(feature = "p256")]
     P256(p256::ecdsa::VerifyingKey),
+    #[cfg(feature = "p384")]
     P384(p384::ecdsa::VerifyingKey),
+    #[cfg(feature = "p521")]
     P521(p521::ecdsa::VerifyingKey),
+    #[cfg(feature = "k256")]
     K256(k256::ecdsa::VerifyingKey),
+    #[cfg(feature = "ed25519")]
     Ed25519(Box<ed25519_dalek::VerifyingKey>),
 }
 
 impl fmt::Debug for SignKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.write_str(match *self {
+            #[cfg(feature = "hmac")]
             Self::Hmac(_) => "SignKey::Hmac(***)",
+            #[cfg(feature = "rsa")]
             Self::Rsa(_) => "SignKey::Rsa(***)",
+            #[cfg(feature = "p256")]
             Self::P256(_) => "SignKey::P256(***)",
+            #[cfg(feature = "p384")]
             Self::P384(_) => "SignKey::P384(***)",
+            #[cfg(feature = "p521")]
             Self::P521(_) => "SignKey::P521(***)",
+            #[cfg(feature = "k256")]
             Self::K256(_) => "SignKey::K256(***)",
+            #[cfg(feature = "ed25519")]
             Self::Ed25519(_) => "SignKey::Ed25519(***)",
         })
     }
@@ -57,60 +81,35 @@ impl fmt::Debug for SignKey {
 
 impl fmt::Debug for VerifyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.write_str(match *self {
+            #[cfg(feature = "hmac")]
             Self::Hmac(_) => "VerifyKey::Hmac(***)",
+            #[cfg(feature = "rsa")]
             Self::Rsa(_) => "VerifyKey::Rsa",
+            #[cfg(feature = "p256")]
             Self::P256(_) => "VerifyKey::P256",
+            #[cfg(feature = "p384")]
             Self::P384(_) => "VerifyKey::P384",
+            #[cfg(feature = "p521")]
             Self::P521(_) => "VerifyKey::P521",
+            #[cfg(feature = "k256")]
             Self::K256(_) => "VerifyKey::K256",
+            #[cfg(feature = "ed25519")]
             Self::Ed25519(_) => "VerifyKey::Ed25519",
         })
     }
 }
 
-const RSA_ALGS: &[JwsAlgorithm] = &[
-    JwsAlgorithm::Rs256,
-    JwsAlgorithm::Rs384,
-    JwsAlgorithm::Rs512,
-    JwsAlgorithm::Ps256,
-    JwsAlgorithm::Ps384,
-    JwsAlgorithm::Ps512,
-];
-const HMAC_ALGS: &[JwsAlgorithm] = &[
-    JwsAlgorithm::Hs256,
-    JwsAlgorithm::Hs384,
-    JwsAlgorithm::Hs512,
-];
-const ED25519_ALGS: &[JwsAlgorithm] = &[JwsAlgorithm::EdDsa, JwsAlgorithm::Ed25519];
+/// The key cannot be used with `alg`.
+pub(crate) fn mismatch(alg: JwsAlgorithm) -> Error {
+    Error::Policy(Policy::KeyAlgorithmMismatch {
+        requested: String::from(alg.name()),
+    })
+}
 
-/// The algorithms a JWK may sign or verify with: those of its type and
-/// size, narrowed to its `alg` member when it has one.
+/// The algorithms a JWK may sign or verify with, never none.
 fn algorithms(jwk: &Jwk) -> Result<Vec<JwsAlgorithm>, Error> {
-    let candidates: Vec<JwsAlgorithm> = match jwk.key() {
-        Key::Rsa(_) => RSA_ALGS.to_vec(),
-        Key::Oct(k) => HMAC_ALGS
-            .iter()
-            .copied()
-            .filter(|a| k.k().len() >= a.hash_len())
-            .collect(),
-        Key::Ec(k) => match k.crv() {
-            Curve::P256 => alloc::vec![JwsAlgorithm::Es256],
-            Curve::P384 => alloc::vec![JwsAlgorithm::Es384],
-            Curve::P521 => alloc::vec![JwsAlgorithm::Es512],
-            Curve::Secp256k1 => alloc::vec![JwsAlgorithm::Es256K],
-            _ => Vec::new(),
-        },
-        Key::Okp(k) if k.crv() == Curve::Ed25519 => ED25519_ALGS.to_vec(),
-        _ => Vec::new(),
-    };
-    let algs: Vec<JwsAlgorithm> = match jwk.alg() {
-        Some(jose_core::Algorithm::Signature(a)) => {
-            candidates.into_iter().filter(|c| *c == a).collect()
-        }
-        Some(_) => Vec::new(),
-        None => candidates,
-    };
+    let algs = jwk.signature_algorithms();
     if algs.is_empty() {
         return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
             requested: String::from("a JWS algorithm"),
@@ -119,61 +118,106 @@ fn algorithms(jwk: &Jwk) -> Result<Vec<JwsAlgorithm>, Error> {
     Ok(algs)
 }
 
-fn mismatch(alg: JwsAlgorithm) -> Error {
-    Error::Policy(Policy::KeyAlgorithmMismatch {
-        requested: String::from(alg.name()),
-    })
+/// The error for a key of a family this build cannot sign with.
+fn unsupported_key(jwk: &Jwk) -> Error {
+    let what = match jwk.key().curve() {
+        Some(crv) => alloc::format!("JWS with {} keys", crv.name()),
+        None => alloc::format!("JWS with {} keys", jwk.key_type().name()),
+    };
+    crate::unsupported(&what)
+}
+
+impl SignKey {
+    fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
+        Ok(match jwk.key() {
+            #[cfg(feature = "hmac")]
+            Key::Oct(k) => Self::Hmac(Box::new(crate::mac::HmacKeys::new(k.k())?)),
+            #[cfg(feature = "rsa")]
+            Key::Rsa(_) => Self::Rsa(Box::new(rsa::PrivateKey::from_jwk(jwk)?)),
+            #[cfg(ec)]
+            Key::Ec(k) => match k.crv() {
+                #[cfg(feature = "p256")]
+                Curve::P256 => Self::P256(p256::SecretKey::from_jwk(jwk)?.into()),
+                #[cfg(feature = "p384")]
+                Curve::P384 => Self::P384(p384::SecretKey::from_jwk(jwk)?.into()),
+                #[cfg(feature = "p521")]
+                Curve::P521 => Self::P521(p521::SecretKey::from_jwk(jwk)?.into()),
+                #[cfg(feature = "k256")]
+                Curve::Secp256k1 => Self::K256(k256::SecretKey::from_jwk(jwk)?.into()),
+                _ => return Err(unsupported_key(jwk)),
+            },
+            #[cfg(feature = "ed25519")]
+            Key::Okp(_) => Self::Ed25519(Box::new(ed25519_dalek::SigningKey::from_jwk(jwk)?)),
+            _ => return Err(unsupported_key(jwk)),
+        })
+    }
+}
+
+impl VerifyKey {
+    /// From a public, private or secret JWK (of a private key, only the
+    /// public members are read).
+    fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
+        Ok(match jwk.key() {
+            #[cfg(feature = "hmac")]
+            Key::Oct(k) => Self::Hmac(Box::new(crate::mac::HmacKeys::new(k.k())?)),
+            #[cfg(feature = "rsa")]
+            Key::Rsa(_) => Self::Rsa(Box::new(rsa::PublicKey::from_jwk(jwk)?)),
+            #[cfg(ec)]
+            Key::Ec(k) => match k.crv() {
+                #[cfg(feature = "p256")]
+                Curve::P256 => Self::P256(p256::PublicKey::from_jwk(jwk)?.into()),
+                #[cfg(feature = "p384")]
+                Curve::P384 => Self::P384(p384::PublicKey::from_jwk(jwk)?.into()),
+                #[cfg(feature = "p521")]
+                Curve::P521 => Self::P521(p521::PublicKey::from_jwk(jwk)?.into()),
+                #[cfg(feature = "k256")]
+                Curve::Secp256k1 => Self::K256(k256::PublicKey::from_jwk(jwk)?.into()),
+                _ => return Err(unsupported_key(jwk)),
+            },
+            #[cfg(feature = "ed25519")]
+            Key::Okp(_) => Self::Ed25519(Box::new(ed25519_dalek::VerifyingKey::from_jwk(jwk)?)),
+            _ => return Err(unsupported_key(jwk)),
+        })
+    }
 }
 
 /// Builds a signing key from a private JWK.
-pub(crate) fn signing_key(jwk: &Jwk) -> Result<Arc<dyn SigningKey>, Error> {
+pub(crate) fn signing_key(jwk: &Jwk, provider: &Provider) -> Result<Arc<dyn SigningKey>, Error> {
+    // Signing takes randomness for RSA only (blinding, PSS salts).
+    #[cfg(not(feature = "rsa"))]
+    let _ = provider;
     if !jwk.params().allows(KeyOp::Sign) {
         return Err(Error::Policy(Policy::KeyUseForbidden("signing")));
     }
     let algorithms = algorithms(jwk)?;
-    let key = match jwk.key() {
-        Key::Oct(k) => SignKey::Hmac(Box::new(HmacKeys::new(k.k())?)),
-        Key::Rsa(_) => SignKey::Rsa(Box::new(rsa::PrivateKey::from_jwk(jwk)?)),
-        Key::Ec(k) => match k.crv() {
-            Curve::P256 => SignKey::P256(p256::SecretKey::from_jwk(jwk)?.into()),
-            Curve::P384 => SignKey::P384(p384::SecretKey::from_jwk(jwk)?.into()),
-            Curve::P521 => SignKey::P521(p521::SecretKey::from_jwk(jwk)?.into()),
-            Curve::Secp256k1 => SignKey::K256(k256::SecretKey::from_jwk(jwk)?.into()),
-            _ => return Err(mismatch(JwsAlgorithm::Es256)),
-        },
-        Key::Okp(_) => SignKey::Ed25519(Box::new(ed25519_dalek::SigningKey::from_jwk(jwk)?)),
-    };
+    let key = SignKey::from_jwk(jwk)?;
     Ok(Arc::new(KeyHandle {
         key: Arc::new(key),
         algorithms,
         kid: jwk.kid().map(String::from),
+        #[cfg(feature = "rsa")]
+        random: provider.random,
     }))
 }
 
 /// Builds a verifying key from a public, private or secret JWK.
-pub(crate) fn verifying_key(jwk: &Jwk) -> Result<Arc<dyn VerifyingKey>, Error> {
+pub(crate) fn verifying_key(
+    jwk: &Jwk,
+    provider: &Provider,
+) -> Result<Arc<dyn VerifyingKey>, Error> {
+    #[cfg(not(feature = "rsa"))]
+    let _ = provider;
     if !jwk.params().allows(KeyOp::Verify) {
         return Err(Error::Policy(Policy::KeyUseForbidden("verification")));
     }
     let algorithms = algorithms(jwk)?;
-    let public = jwk.to_public();
-    let public = public.as_ref().unwrap_or(jwk);
-    let key = match jwk.key() {
-        Key::Oct(k) => VerifyKey::Hmac(Box::new(HmacKeys::new(k.k())?)),
-        Key::Rsa(_) => VerifyKey::Rsa(Box::new(rsa::PublicKey::from_jwk(public)?)),
-        Key::Ec(k) => match k.crv() {
-            Curve::P256 => VerifyKey::P256(p256::PublicKey::from_jwk(public)?.into()),
-            Curve::P384 => VerifyKey::P384(p384::PublicKey::from_jwk(public)?.into()),
-            Curve::P521 => VerifyKey::P521(p521::PublicKey::from_jwk(public)?.into()),
-            Curve::Secp256k1 => VerifyKey::K256(k256::PublicKey::from_jwk(public)?.into()),
-            _ => return Err(mismatch(JwsAlgorithm::Es256)),
-        },
-        Key::Okp(_) => VerifyKey::Ed25519(Box::new(ed25519_dalek::VerifyingKey::from_jwk(public)?)),
-    };
+    let key = VerifyKey::from_jwk(jwk)?;
     let handle = KeyHandle {
         key: Arc::new(key),
         algorithms,
         kid: jwk.kid().map(String::from),
+        #[cfg(feature = "rsa")]
+        random: provider.random,
     };
     // Bind every algorithm once: a verification then costs no allocation
     // for its verifier.
@@ -198,6 +242,8 @@ struct KeyHandle<K> {
     key: Arc<K>,
     algorithms: Vec<JwsAlgorithm>,
     kid: Option<String>,
+    #[cfg(feature = "rsa")]
+    random: &'static dyn SecureRandom,
 }
 
 /// A parsed key bound to one algorithm.
@@ -206,6 +252,8 @@ struct Bound<K> {
     key: Arc<K>,
     alg: JwsAlgorithm,
     kid: Option<String>,
+    #[cfg(feature = "rsa")]
+    random: &'static dyn SecureRandom,
 }
 
 impl<K> KeyHandle<K> {
@@ -217,6 +265,8 @@ impl<K> KeyHandle<K> {
             key: Arc::clone(&self.key),
             alg,
             kid: self.kid.clone(),
+            #[cfg(feature = "rsa")]
+            random: self.random,
         })
     }
 }
@@ -253,60 +303,40 @@ impl VerifyingKey for ReadyVerifiers {
     }
 }
 
-/// Any verification failure, whatever its cause, is the same error.
-fn bad<E>(_: E) -> Error {
-    Error::BadSignature
-}
-
-fn backend(context: &'static str, e: impl core::error::Error + Send + Sync + 'static) -> Error {
-    Error::Backend(BackendError::new(context, Box::new(e)))
-}
-
-/// HMAC states keyed once (the inner and outer pads hashed), for each hash
-/// the key is long enough for (RFC 7518 section 3.2); cloned per use.
-/// Zeroized on drop (the `hmac` crate's `zeroize` feature).
-#[derive(Clone)]
-struct HmacKeys {
-    h256: Option<hmac::Hmac<Sha256>>,
-    h384: Option<hmac::Hmac<Sha384>>,
-    h512: Option<hmac::Hmac<Sha512>>,
-}
-
-impl HmacKeys {
-    fn new(key: &Secret) -> Result<Self, Error> {
-        fn keyed<D>(key: &Secret, min: usize) -> Result<Option<hmac::Hmac<D>>, Error>
-        where
-            hmac::Hmac<D>: KeyInit,
-            D: hmac::EagerHash,
-        {
-            if key.len() < min {
-                return Ok(None);
-            }
-            <hmac::Hmac<D> as KeyInit>::new_from_slice(key.expose())
-                .map(Some)
-                .map_err(|_| Error::invalid_key("k", "cannot be used as an HMAC key"))
-        }
-        Ok(Self {
-            h256: keyed(key, 32)?,
-            h384: keyed(key, 48)?,
-            h512: keyed(key, 64)?,
-        })
+/// Checks that a key that serves one algorithm is asked for that one.
+#[cfg(any(ec, feature = "ed25519"))]
+fn only(alg: JwsAlgorithm, allowed: &[JwsAlgorithm]) -> Result<(), Error> {
+    if allowed.contains(&alg) {
+        Ok(())
+    } else {
+        Err(mismatch(alg))
     }
 }
 
-fn hmac<M: Mac + Clone>(keyed: Option<&M>, data: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut mac = keyed
-        .cloned()
-        .ok_or_else(|| Error::invalid_key("k", "is shorter than the hash output"))?;
-    mac.update(data);
-    Ok(mac.finalize().into_bytes().to_vec())
+/// Signs with a fixed-size signature encoding: `R || S` for ECDSA (RFC
+/// 7518 section 3.4), the 64 bytes of Ed25519.
+#[cfg(any(ec, feature = "ed25519"))]
+fn sign_fixed<S, K>(key: &K, input: &[u8]) -> Result<Vec<u8>, Error>
+where
+    K: signature::Signer<S>,
+    S: signature::SignatureEncoding,
+{
+    let sig = key
+        .try_sign(input)
+        .map_err(|e| Error::Backend(jose_core::BackendError::new("sign", Box::new(e))))?;
+    Ok(sig.to_bytes().as_ref().to_vec())
 }
 
-fn hmac_verify<M: Mac + Clone>(keyed: Option<&M>, data: &[u8], tag: &[u8]) -> Result<(), Error> {
-    let mut mac = keyed.cloned().ok_or(Error::BadSignature)?;
-    mac.update(data);
-    // Constant-time comparison; a tag of the wrong length fails too.
-    mac.verify_slice(tag).map_err(|_| Error::BadSignature)
+/// Verifies a fixed-length `R || S` ECDSA signature: the signature type
+/// refuses any other length, so DER signatures never verify.
+#[cfg(nist_ecdh)]
+fn verify_fixed<S, K>(key: &K, input: &[u8], sig: &[u8]) -> Result<(), Error>
+where
+    K: signature::Verifier<S>,
+    S: for<'a> TryFrom<&'a [u8]>,
+{
+    let sig = S::try_from(sig).map_err(|_| Error::BadSignature)?;
+    key.verify(input, &sig).map_err(|_| Error::BadSignature)
 }
 
 impl Signer for Bound<SignKey> {
@@ -319,56 +349,38 @@ impl Signer for Bound<SignKey> {
     }
 
     fn sign(&self, input: &[u8]) -> Result<Vec<u8>, Error> {
+        #[cfg(any(ec, feature = "ed25519"))]
         use JwsAlgorithm as A;
-        use signature::Signer as _;
-        match (&*self.key, self.alg) {
-            (SignKey::Hmac(k), A::Hs256) => hmac(k.h256.as_ref(), input),
-            (SignKey::Hmac(k), A::Hs384) => hmac(k.h384.as_ref(), input),
-            (SignKey::Hmac(k), A::Hs512) => hmac(k.h512.as_ref(), input),
-            (SignKey::Rsa(k), A::Rs256) => k
-                .pkcs1v15_sign::<Sha256>(input)
-                .map_err(|e| backend("rsa sign", e)),
-            (SignKey::Rsa(k), A::Rs384) => k
-                .pkcs1v15_sign::<Sha384>(input)
-                .map_err(|e| backend("rsa sign", e)),
-            (SignKey::Rsa(k), A::Rs512) => k
-                .pkcs1v15_sign::<Sha512>(input)
-                .map_err(|e| backend("rsa sign", e)),
-            (SignKey::Rsa(k), A::Ps256) => k
-                .pss_sign_with_rng::<Sha256, _>(&mut getrandom::SysRng, input)
-                .map_err(|e| backend("rsa sign", e)),
-            (SignKey::Rsa(k), A::Ps384) => k
-                .pss_sign_with_rng::<Sha384, _>(&mut getrandom::SysRng, input)
-                .map_err(|e| backend("rsa sign", e)),
-            (SignKey::Rsa(k), A::Ps512) => k
-                .pss_sign_with_rng::<Sha512, _>(&mut getrandom::SysRng, input)
-                .map_err(|e| backend("rsa sign", e)),
-            (SignKey::P256(k), A::Es256) => {
-                let sig: p256::ecdsa::Signature =
-                    k.try_sign(input).map_err(|e| backend("ecdsa sign", e))?;
-                Ok(sig.to_bytes().to_vec())
+        match *self.key {
+            #[cfg(feature = "hmac")]
+            SignKey::Hmac(ref k) => k.sign(self.alg, input),
+            #[cfg(feature = "rsa")]
+            SignKey::Rsa(ref k) => crate::rsa_key::sign(k, self.alg, input, self.random),
+            #[cfg(feature = "p256")]
+            SignKey::P256(ref k) => {
+                only(self.alg, &[A::Es256])?;
+                sign_fixed::<p256::ecdsa::Signature, _>(k, input)
             }
-            (SignKey::P384(k), A::Es384) => {
-                let sig: p384::ecdsa::Signature =
-                    k.try_sign(input).map_err(|e| backend("ecdsa sign", e))?;
-                Ok(sig.to_bytes().to_vec())
+            #[cfg(feature = "p384")]
+            SignKey::P384(ref k) => {
+                only(self.alg, &[A::Es384])?;
+                sign_fixed::<p384::ecdsa::Signature, _>(k, input)
             }
-            (SignKey::P521(k), A::Es512) => {
-                let sig: p521::ecdsa::Signature =
-                    k.try_sign(input).map_err(|e| backend("ecdsa sign", e))?;
-                Ok(sig.to_bytes().to_vec())
+            #[cfg(feature = "p521")]
+            SignKey::P521(ref k) => {
+                only(self.alg, &[A::Es512])?;
+                sign_fixed::<p521::ecdsa::Signature, _>(k, input)
             }
-            (SignKey::K256(k), A::Es256K) => {
-                let sig: k256::ecdsa::Signature =
-                    k.try_sign(input).map_err(|e| backend("ecdsa sign", e))?;
-                Ok(sig.to_bytes().to_vec())
+            #[cfg(feature = "k256")]
+            SignKey::K256(ref k) => {
+                only(self.alg, &[A::Es256K])?;
+                sign_fixed::<k256::ecdsa::Signature, _>(k, input)
             }
-            (SignKey::Ed25519(k), A::EdDsa | A::Ed25519) => {
-                let sig: ed25519_dalek::Signature =
-                    k.try_sign(input).map_err(|e| backend("ed25519 sign", e))?;
-                Ok(sig.to_bytes().to_vec())
+            #[cfg(feature = "ed25519")]
+            SignKey::Ed25519(ref k) => {
+                only(self.alg, &[A::EdDsa, A::Ed25519])?;
+                sign_fixed::<ed25519_dalek::Signature, _>(&**k, input)
             }
-            (_, alg) => Err(mismatch(alg)),
         }
     }
 }
@@ -383,43 +395,43 @@ impl Verifier for Bound<VerifyKey> {
     }
 
     fn verify(&self, input: &[u8], sig: &[u8]) -> Result<(), Error> {
+        #[cfg(any(ec, feature = "ed25519"))]
         use JwsAlgorithm as A;
-        use signature::Verifier as _;
-        match (&*self.key, self.alg) {
-            (VerifyKey::Hmac(k), A::Hs256) => hmac_verify(k.h256.as_ref(), input, sig),
-            (VerifyKey::Hmac(k), A::Hs384) => hmac_verify(k.h384.as_ref(), input, sig),
-            (VerifyKey::Hmac(k), A::Hs512) => hmac_verify(k.h512.as_ref(), input, sig),
-            (VerifyKey::Rsa(k), A::Rs256) => k.pkcs1v15_verify::<Sha256>(input, sig).map_err(bad),
-            (VerifyKey::Rsa(k), A::Rs384) => k.pkcs1v15_verify::<Sha384>(input, sig).map_err(bad),
-            (VerifyKey::Rsa(k), A::Rs512) => k.pkcs1v15_verify::<Sha512>(input, sig).map_err(bad),
-            (VerifyKey::Rsa(k), A::Ps256) => k.pss_verify::<Sha256>(input, sig).map_err(bad),
-            (VerifyKey::Rsa(k), A::Ps384) => k.pss_verify::<Sha384>(input, sig).map_err(bad),
-            (VerifyKey::Rsa(k), A::Ps512) => k.pss_verify::<Sha512>(input, sig).map_err(bad),
-            // Fixed-length R || S only (RFC 7518 section 3.4): `from_slice`
-            // refuses any other length, so DER signatures never verify.
-            (VerifyKey::P256(k), A::Es256) => {
-                let s = p256::ecdsa::Signature::from_slice(sig).map_err(bad)?;
-                k.verify(input, &s).map_err(bad)
+        match *self.key {
+            #[cfg(feature = "hmac")]
+            VerifyKey::Hmac(ref k) => k.verify(self.alg, input, sig),
+            #[cfg(feature = "rsa")]
+            VerifyKey::Rsa(ref k) => crate::rsa_key::verify(k, self.alg, input, sig),
+            #[cfg(feature = "p256")]
+            VerifyKey::P256(ref k) => {
+                only(self.alg, &[A::Es256])?;
+                verify_fixed::<p256::ecdsa::Signature, _>(k, input, sig)
             }
-            (VerifyKey::P384(k), A::Es384) => {
-                let s = p384::ecdsa::Signature::from_slice(sig).map_err(bad)?;
-                k.verify(input, &s).map_err(bad)
+            #[cfg(feature = "p384")]
+            VerifyKey::P384(ref k) => {
+                only(self.alg, &[A::Es384])?;
+                verify_fixed::<p384::ecdsa::Signature, _>(k, input, sig)
             }
-            (VerifyKey::P521(k), A::Es512) => {
-                let s = p521::ecdsa::Signature::from_slice(sig).map_err(bad)?;
-                k.verify(input, &s).map_err(bad)
+            #[cfg(feature = "p521")]
+            VerifyKey::P521(ref k) => {
+                only(self.alg, &[A::Es512])?;
+                verify_fixed::<p521::ecdsa::Signature, _>(k, input, sig)
             }
-            (VerifyKey::K256(k), A::Es256K) => {
+            #[cfg(feature = "k256")]
+            VerifyKey::K256(ref k) => {
+                use signature::Verifier as _;
+                only(self.alg, &[A::Es256K])?;
                 // RFC 8812 does not require low-S, and other implementations
                 // (OpenSSL among them) emit high-S signatures: accept both.
-                let s = k256::ecdsa::Signature::from_slice(sig).map_err(bad)?;
-                k.verify(input, &s.normalize_s()).map_err(bad)
+                let s = k256::ecdsa::Signature::from_slice(sig).map_err(|_| Error::BadSignature)?;
+                k.verify(input, &s.normalize_s())
+                    .map_err(|_| Error::BadSignature)
             }
-            (VerifyKey::Ed25519(k), A::EdDsa | A::Ed25519) => {
-                let s = ed25519_dalek::Signature::from_slice(sig).map_err(bad)?;
-                k.verify_strict(input, &s).map_err(bad)
+            #[cfg(feature = "ed25519")]
+            VerifyKey::Ed25519(ref k) => {
+                only(self.alg, &[A::EdDsa, A::Ed25519])?;
+                crate::ed25519::verify(k, input, sig)
             }
-            (_, alg) => Err(mismatch(alg)),
         }
     }
 }

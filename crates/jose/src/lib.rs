@@ -5,22 +5,26 @@
 //!
 //! - [`core`]: JWA algorithm identifiers, base64url, headers, backend traits,
 //!   the error type (`jose-core`);
-//! - [`jwk`]: JSON Web Keys and JWK Sets (`jose-jwk`);
+//! - [`jwk`]: JSON Web Keys and JWK Sets, and the [`Provider`] value
+//!   (`jose-jwk`);
 //! - [`jws`]: JSON Web Signature (`jose-jws`, feature `jws`, on by default);
 //! - [`jwe`]: JSON Web Encryption (`jose-jwe`, feature `jwe`, on by default);
 //! - [`jwt`]: JSON Web Token (`jose-jwt`, feature `jwt`, on by default);
 //! - `pkcs11`: keys on PKCS#11 tokens (`jose-pkcs11`, feature `pkcs11`);
 //! - [`rustcrypto`]: the RustCrypto backend (`jose-rustcrypto`, feature
-//!   `rustcrypto`, on by default).
+//!   `rustcrypto` for every algorithm family, or one feature per family).
+//!
+//! Everything starts from a provider value, such as
+//! [`rustcrypto::PROVIDER`]: it makes and checks
+//! keys and binds them to algorithms in one call.
 //!
 //! ```
 //! use jose::core::{HashAlgorithm, JwsAlgorithm};
-//! use jose::jwk::KeySpec;
+//! use jose::jwk::Provider;
 //!
-//! let provider = jose::rustcrypto::PROVIDER;
-//! let spec = KeySpec::for_algorithm(JwsAlgorithm::EdDsa.into(), None, None, None)?;
-//! let key = provider.keys.generate(spec)?;
-//! let uri = key.thumbprint_uri(provider.hasher, HashAlgorithm::Sha256)?;
+//! const PROVIDER: Provider = jose::rustcrypto::PROVIDER;
+//! let key = PROVIDER.generate(JwsAlgorithm::EdDsa)?;
+//! let uri = key.thumbprint_uri(&PROVIDER, HashAlgorithm::Sha256)?;
 //! assert!(uri.starts_with("urn:ietf:params:oauth:jwk-thumbprint:sha-256:"));
 //! # Ok::<(), jose::core::Error>(())
 //! ```
@@ -29,11 +33,21 @@
 //!
 //! ## Crate features
 //!
-//! - `jws` (default): JSON Web Signature.
-//! - `jwe` (default): JSON Web Encryption.
-//! - `jwt` (default): JSON Web Token.
-//! - `rustcrypto` (default): the RustCrypto backend.
+//! - `std` (default): the system clock for JWT validation; without it
+//!   every crate is `no_std` with `alloc`.
+//! - `pem` (default): PEM and DER import and export of keys.
+//! - `jws`, `jwe`, `jwt` (default): the formats.
+//! - `rustcrypto` (default): the RustCrypto backend with every algorithm
+//!   family; or only some: `hmac`, `rsa`, `p256`, `p384`, `p521`, `k256`,
+//!   `ed25519`, `x25519`, `aes`, `pbes2`. An algorithm whose family is off
+//!   is reported as `Error::Unsupported`.
 //! - `pkcs11`: the PKCS#11 backend (needs a PKCS#11 module at run time).
+//!
+//! An HS256-only JWT build:
+//!
+//! ```toml
+//! jose = { version = "0.1", default-features = false, features = ["std", "jwt", "jws", "hmac"] }
+//! ```
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -54,6 +68,7 @@ pub use jose_pkcs11 as pkcs11;
 pub use jose_rustcrypto as rustcrypto;
 
 pub use jose_core::{Error, Result};
+pub use jose_jwk::Provider;
 
 /// The workspace README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -1,54 +1,15 @@
-//! Reading input and keys.
+//! Reading keys: JWK and JWK Set files, `pkcs11:` URIs, and the algorithm
+//! allow-lists they imply.
 
-use std::io::Read;
 use std::path::Path;
 
 use jose::core::KeyStore;
 use jose::core::json;
-use jose::jwk::{Jwk, JwkSet, JwkSetStore};
+use jose::jwk::{Jwk, JwkSet};
 use jose::rustcrypto::PROVIDER;
 use zeroize::Zeroizing;
 
 use crate::Failure;
-
-/// The most the tool reads from one input, so that a runaway pipe cannot
-/// exhaust memory.
-const MAX_INPUT: u64 = 64 * 1024 * 1024;
-
-/// Reads FILE, or standard input when FILE is absent or `-`.
-pub(crate) fn read_input(file: Option<&Path>) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let mut buf = Zeroizing::new(Vec::new());
-    match file {
-        Some(path) if path != Path::new("-") => {
-            let f = std::fs::File::open(path)
-                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-            f.take(MAX_INPUT + 1)
-                .read_to_end(&mut buf)
-                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-        }
-        _ => {
-            std::io::stdin()
-                .lock()
-                .take(MAX_INPUT + 1)
-                .read_to_end(&mut buf)
-                .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
-        }
-    }
-    if buf.len() as u64 > MAX_INPUT {
-        return Err(Failure::rejected(format!(
-            "input is larger than {MAX_INPUT} bytes"
-        )));
-    }
-    Ok(buf)
-}
-
-/// Reads FILE or standard input as UTF-8 text.
-pub(crate) fn read_text(file: Option<&Path>) -> Result<Zeroizing<String>, Failure> {
-    let bytes = read_input(file)?;
-    let text =
-        std::str::from_utf8(&bytes).map_err(|_| Failure::rejected("input is not valid UTF-8"))?;
-    Ok(Zeroizing::new(text.to_owned()))
-}
 
 /// A JWK or a JWK Set, as read from a file.
 #[derive(Debug)]
@@ -69,10 +30,10 @@ pub(crate) fn parse_keys(bytes: &[u8]) -> Result<Keys, Failure> {
         Keys::One(Box::new(Jwk::from_json(bytes)?))
     };
     match &keys {
-        Keys::One(jwk) => PROVIDER.keys.check(jwk)?,
+        Keys::One(jwk) => PROVIDER.check(jwk)?,
         Keys::Set(set) => {
             for jwk in set.keys() {
-                PROVIDER.keys.check(jwk)?;
+                PROVIDER.check(jwk)?;
             }
         }
     }
@@ -85,25 +46,6 @@ pub(crate) fn parse_jwk(bytes: &[u8]) -> Result<Jwk, Failure> {
         Keys::One(jwk) => Ok(*jwk),
         Keys::Set(_) => Err(Failure::rejected("expected one JWK, got a JWK Set")),
     }
-}
-
-/// Serializes a value as one line of JSON followed by a newline.
-pub(crate) fn json_line(value: &impl serde::Serialize) -> Result<Vec<u8>, Failure> {
-    let mut out = serde_json::to_vec(value)
-        .map_err(|e| Failure::rejected(format!("cannot serialize the output: {e}")))?;
-    out.push(b'\n');
-    Ok(out)
-}
-
-/// Reads a token: FILE or standard input as UTF-8, without one trailing
-/// newline (as `echo` and editors leave it).
-pub(crate) fn read_token(file: Option<&Path>) -> Result<String, Failure> {
-    let text = read_text(file)?;
-    let token = text
-        .strip_suffix('\n')
-        .map(|t| t.strip_suffix('\r').unwrap_or(t))
-        .unwrap_or(&text);
-    Ok(token.to_owned())
 }
 
 /// Reads a key file (JWK or JWK Set); an unreadable file is a usage error.
@@ -126,7 +68,8 @@ fn is_uri(path: &Path) -> bool {
 pub(crate) fn token_key(path: &Path) -> Result<jose::pkcs11::TokenKey, Failure> {
     let text = path.to_str().unwrap_or_default();
     let uri = jose::pkcs11::Pkcs11Uri::parse(text).map_err(|e| Failure::usage(e.to_string()))?;
-    let (_, key) = jose::pkcs11::Token::open_uri(&uri, &jose::pkcs11::TokenOptions::default())?;
+    let options = jose::pkcs11::TokenOptions::new(PROVIDER);
+    let (_, key) = jose::pkcs11::Token::open_uri(&uri, &options)?;
     Ok(key)
 }
 
@@ -140,46 +83,15 @@ pub(crate) struct Candidates {
 }
 
 impl Candidates {
-    /// A key store over all candidates.
-    pub(crate) fn store(&self) -> Stores {
-        let mut stores: Vec<Box<dyn KeyStore>> =
-            vec![Box::new(JwkSetStore::new(&self.set, PROVIDER.keys))];
+    /// A key store over all candidates: the JWK Set, then the token keys.
+    pub(crate) fn store(&self) -> Vec<Box<dyn KeyStore>> {
+        let mut stores: Vec<Box<dyn KeyStore>> = vec![Box::new(PROVIDER.key_set(&self.set))];
         if !self.token_keys.is_empty() {
             stores.push(Box::new(jose::pkcs11::TokenStore::from_keys(
                 self.token_keys.clone(),
             )));
         }
-        Stores(stores)
-    }
-}
-
-/// Several key stores searched in order.
-#[derive(Debug)]
-pub(crate) struct Stores(Vec<Box<dyn KeyStore>>);
-
-impl KeyStore for Stores {
-    fn verifiers(
-        &self,
-        alg: jose::core::JwsAlgorithm,
-        header: &jose::core::Header,
-    ) -> Result<Vec<std::sync::Arc<dyn jose::core::Verifier>>, jose::Error> {
-        let mut out = Vec::new();
-        for store in &self.0 {
-            out.extend(store.verifiers(alg, header)?);
-        }
-        Ok(out)
-    }
-
-    fn key_decryptors(
-        &self,
-        alg: jose::core::KeyManagementAlgorithm,
-        header: &jose::core::Header,
-    ) -> Result<Vec<std::sync::Arc<dyn jose::core::KeyDecryptor>>, jose::Error> {
-        let mut out = Vec::new();
-        for store in &self.0 {
-            out.extend(store.key_decryptors(alg, header)?);
-        }
-        Ok(out)
+        stores
     }
 }
 
@@ -240,7 +152,6 @@ pub(crate) fn signing_keys(paths: &[std::path::PathBuf]) -> Result<Vec<LoadedSig
                 },
             };
             let key = PROVIDER
-                .keys
                 .signing_key(&jwk)
                 .map_err(|e| Failure::rejected(format!("key {}: {e}", path.display())))?;
             Ok((jwk, key))

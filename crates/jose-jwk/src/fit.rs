@@ -1,0 +1,145 @@
+//! Which algorithms a JWK may be used with: the key's shape against the
+//! table of `jose_core::key`, narrowed by its `alg`, `use` and `key_ops`
+//! members (RFC 7517 sections 4.2 to 4.4).
+
+use alloc::borrow::ToOwned;
+use alloc::vec::Vec;
+
+use jose_core::{
+    Algorithm, Error, JwsAlgorithm, KeyManagementAlgorithm, KeyManagementMode, KeyShape,
+    MalformedReason,
+};
+
+use crate::jwk::Jwk;
+use crate::params::{KeyOp, KeyUse};
+
+impl Jwk {
+    /// Whether the key's `alg` member (if any) allows `alg`. A key whose
+    /// `alg` is a content encryption algorithm is a CEK for `dir` (RFC 7520
+    /// section 3.6).
+    pub fn allows_algorithm(&self, alg: Algorithm) -> bool {
+        match self.params.alg {
+            None => true,
+            Some(Algorithm::ContentEncryption(_)) => {
+                alg == Algorithm::KeyManagement(KeyManagementAlgorithm::Dir)
+                    || self.params.alg == Some(alg)
+            }
+            Some(own) => own == alg,
+        }
+    }
+
+    /// Checks that the key fits `alg`: key type, curve and, for symmetric
+    /// keys, length (the table of [`jose_core::key`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] naming the mismatch.
+    pub fn check_fits(&self, alg: Algorithm) -> Result<(), Error> {
+        alg.requirement().check(self.shape())
+    }
+
+    /// The JWS algorithms this key may sign or verify with: those its shape
+    /// fits, narrowed to its `alg` member if it has one. Whether `use` and
+    /// `key_ops` allow signing or verifying is the caller's check
+    /// ([`Parameters::allows`](crate::Parameters::allows)).
+    pub fn signature_algorithms(&self) -> Vec<JwsAlgorithm> {
+        JwsAlgorithm::fitting(self.shape())
+            .filter(|a| self.allows_algorithm((*a).into()))
+            .collect()
+    }
+
+    /// The JWE key management algorithms this key may be used with on the
+    /// sending side (`encrypt`) or the receiving side: those its shape fits,
+    /// narrowed to its `alg` member and to the operations its `use` and
+    /// `key_ops` allow ([`KeyOp::encrypting`], [`KeyOp::decrypting`]).
+    pub fn key_management_algorithms(&self, encrypt: bool) -> Vec<KeyManagementAlgorithm> {
+        KeyManagementAlgorithm::fitting(self.shape())
+            .filter(|a| self.allows_algorithm((*a).into()))
+            .filter(|a| {
+                let op = if encrypt {
+                    KeyOp::encrypting(*a)
+                } else {
+                    KeyOp::decrypting(*a)
+                };
+                self.params.allows(op)
+            })
+            .collect()
+    }
+
+    /// Checks the common members against each other and against the key
+    /// (RFC 7517 sections 4.2 to 4.4): no repeated `key_ops`, `use` and
+    /// `key_ops` consistent, `alg` consistent with `use` and fitting the key,
+    /// and a `use` the key can serve.
+    pub(crate) fn check_members(&self) -> Result<(), Error> {
+        if let Some(ops) = &self.params.key_ops {
+            check_no_duplicate_ops(ops)?;
+        }
+        self.params.check_consistency()?;
+        if let Some(alg) = self.params.alg {
+            self.check_fits(alg)?;
+        }
+        // A curve serves signatures or encryption, whatever its size; RSA
+        // and symmetric keys serve both (their size is checked at use).
+        let KeyShape::Curve(crv) = self.shape() else {
+            return Ok(());
+        };
+        match self.params.key_use {
+            Some(KeyUse::Signature)
+                if JwsAlgorithm::fitting(KeyShape::Curve(crv)).next().is_none() =>
+            {
+                Err(Error::invalid_key(
+                    "use",
+                    "is \"sig\" but the key's curve cannot sign",
+                ))
+            }
+            Some(KeyUse::Encryption)
+                if KeyManagementAlgorithm::fitting(KeyShape::Curve(crv))
+                    .next()
+                    .is_none() =>
+            {
+                Err(Error::invalid_key(
+                    "use",
+                    "is \"enc\" but the key's curve cannot be used for encryption",
+                ))
+            }
+            Some(KeyUse::Signature | KeyUse::Encryption | KeyUse::Other(_)) | None => Ok(()),
+        }
+    }
+}
+
+impl KeyOp {
+    /// The operation the sending side of `alg` performs with the key
+    /// (RFC 7517 section 4.3): `encrypt` for `dir`, `deriveKey` for ECDH-ES,
+    /// `wrapKey` otherwise.
+    pub const fn encrypting(alg: KeyManagementAlgorithm) -> Self {
+        match alg.mode() {
+            KeyManagementMode::DirectEncryption => Self::Encrypt,
+            KeyManagementMode::DirectKeyAgreement
+            | KeyManagementMode::KeyAgreementWithKeyWrapping => Self::DeriveKey,
+            KeyManagementMode::KeyEncryption | KeyManagementMode::KeyWrapping => Self::WrapKey,
+        }
+    }
+
+    /// The operation the receiving side of `alg` performs with the key:
+    /// `decrypt` for `dir`, `deriveKey` for ECDH-ES, `unwrapKey` otherwise.
+    pub const fn decrypting(alg: KeyManagementAlgorithm) -> Self {
+        match alg.mode() {
+            KeyManagementMode::DirectEncryption => Self::Decrypt,
+            KeyManagementMode::DirectKeyAgreement
+            | KeyManagementMode::KeyAgreementWithKeyWrapping => Self::DeriveKey,
+            KeyManagementMode::KeyEncryption | KeyManagementMode::KeyWrapping => Self::UnwrapKey,
+        }
+    }
+}
+
+fn check_no_duplicate_ops(ops: &[KeyOp]) -> Result<(), Error> {
+    for (i, op) in ops.iter().enumerate() {
+        if ops.iter().skip(i + 1).any(|o| o == op) {
+            return Err(Error::malformed(
+                "jwk \"key_ops\"",
+                MalformedReason::DuplicateMember(op.as_str().to_owned()),
+            ));
+        }
+    }
+    Ok(())
+}

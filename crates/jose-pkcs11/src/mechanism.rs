@@ -1,0 +1,304 @@
+//! The JOSE algorithms on the token: which mechanism each one uses, and
+//! the steps around it that run in the software provider (hashing before
+//! `CKM_ECDSA`, the Concat KDF and AES key wrap after ECDH, RSA1_5's random
+//! CEK, OAEP decoding after raw RSA).
+
+use std::sync::atomic::Ordering;
+
+use cryptoki::mechanism::eddsa::{EddsaParams, EddsaSignatureScheme};
+use cryptoki::mechanism::elliptic_curve::{EcKdf, Ecdh1DeriveParams};
+use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsOaepParams, PkcsOaepSource, PkcsPssParams};
+use cryptoki::mechanism::{Mechanism, MechanismType};
+use cryptoki::object::{Attribute, AttributeType, KeyType, ObjectClass, ObjectHandle};
+use jose_core::key_management::{ecdh_es_decrypt, rsa1_5_cek, rsa1_5_random_cek};
+use jose_core::{
+    ContentEncryptionAlgorithm, Error, HashAlgorithm, Header, JwsAlgorithm,
+    KeyManagementAlgorithm as K, KeyManagementMode, Policy, Unsupported,
+};
+use jose_jwk::{Jwk, Key};
+use zeroize::Zeroizing;
+
+use crate::key::{TokenKey, TokenKeyKind};
+use crate::load::Object;
+use crate::token::{ck, ck_with};
+
+/// Whether this crate signs with `alg` on a token (the mechanisms of
+/// [`TokenKey::sign_with`]). HMAC on a token is not offered.
+pub(crate) fn signs(alg: JwsAlgorithm) -> bool {
+    use JwsAlgorithm as A;
+    match alg {
+        A::Rs256 | A::Rs384 | A::Rs512 | A::Ps256 | A::Ps384 | A::Ps512 => true,
+        A::Es256 | A::Es384 | A::Es512 | A::EdDsa | A::Ed25519 => true,
+        // HMAC, ES256K (no secp256k1 here) and algorithms added later.
+        _ => false,
+    }
+}
+
+/// Whether this crate opens `alg` with a token key of `kind` whose
+/// attributes are `object` (the mechanisms of `TokenKey::open`).
+pub(crate) fn opens(kind: TokenKeyKind, alg: K, object: &Object, private: bool) -> bool {
+    match alg.mode() {
+        KeyManagementMode::KeyEncryption => private && object.can_decrypt,
+        KeyManagementMode::DirectKeyAgreement | KeyManagementMode::KeyAgreementWithKeyWrapping => {
+            private && object.can_derive && matches!(kind, TokenKeyKind::Ec(_))
+        }
+        // AES key wrap; AES-GCM key wrap and PBES2 are not done on a token.
+        KeyManagementMode::KeyWrapping => {
+            object.can_unwrap && matches!(alg, K::A128Kw | K::A192Kw | K::A256Kw)
+        }
+        // A `dir` CEK would have to leave the token.
+        KeyManagementMode::DirectEncryption => false,
+    }
+}
+
+fn pss(hash: MechanismType, mgf: PkcsMgfType, len: u64) -> PkcsPssParams {
+    PkcsPssParams {
+        hash_alg: hash,
+        mgf,
+        s_len: len.into(),
+    }
+}
+
+impl TokenKey {
+    /// Signs on the token with the mechanism of `alg`.
+    pub(crate) fn sign_with(&self, alg: JwsAlgorithm, input: &[u8]) -> Result<Vec<u8>, Error> {
+        // Hash in software: SoftHSM has no CKM_ECDSA_SHA* (README gotcha 1).
+        let prehash = |hash: HashAlgorithm| self.software().hasher.hash(hash, input);
+        let (mechanism, data): (Mechanism<'_>, Vec<u8>) = match alg {
+            JwsAlgorithm::Rs256 => (Mechanism::Sha256RsaPkcs, input.to_vec()),
+            JwsAlgorithm::Rs384 => (Mechanism::Sha384RsaPkcs, input.to_vec()),
+            JwsAlgorithm::Rs512 => (Mechanism::Sha512RsaPkcs, input.to_vec()),
+            JwsAlgorithm::Ps256 => (
+                Mechanism::Sha256RsaPkcsPss(pss(
+                    MechanismType::SHA256,
+                    PkcsMgfType::MGF1_SHA256,
+                    32,
+                )),
+                input.to_vec(),
+            ),
+            JwsAlgorithm::Ps384 => (
+                Mechanism::Sha384RsaPkcsPss(pss(
+                    MechanismType::SHA384,
+                    PkcsMgfType::MGF1_SHA384,
+                    48,
+                )),
+                input.to_vec(),
+            ),
+            JwsAlgorithm::Ps512 => (
+                Mechanism::Sha512RsaPkcsPss(pss(
+                    MechanismType::SHA512,
+                    PkcsMgfType::MGF1_SHA512,
+                    64,
+                )),
+                input.to_vec(),
+            ),
+            JwsAlgorithm::Es256 => (Mechanism::Ecdsa, prehash(HashAlgorithm::Sha256)?),
+            JwsAlgorithm::Es384 => (Mechanism::Ecdsa, prehash(HashAlgorithm::Sha384)?),
+            JwsAlgorithm::Es512 => (Mechanism::Ecdsa, prehash(HashAlgorithm::Sha512)?),
+            JwsAlgorithm::EdDsa | JwsAlgorithm::Ed25519 => (
+                Mechanism::Eddsa(EddsaParams::new(EddsaSignatureScheme::Pure)),
+                input.to_vec(),
+            ),
+            other => {
+                return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
+                    requested: other.name().into(),
+                }));
+            }
+        };
+        let signature = self.token.with_session(|s| {
+            s.sign(&mechanism, self.handle, &data)
+                .map_err(|e| ck_with("pkcs11 sign", Some(mechanism.mechanism_type()), e))
+        })?;
+        // CKM_ECDSA already gives fixed-length r || s: check, never re-encode.
+        if let (TokenKeyKind::Ec(crv), Mechanism::Ecdsa) = (self.kind, &mechanism) {
+            if signature.len() != 2 * crv.coordinate_len() {
+                return Err(Error::Backend(jose_core::BackendError::new(
+                    "pkcs11 sign",
+                    "the token returned an ECDSA signature of the wrong length",
+                )));
+            }
+        }
+        Ok(signature)
+    }
+
+    /// Recovers the CEK of one JWE recipient on the token.
+    pub(crate) fn open(
+        &self,
+        header: &Header,
+        enc: ContentEncryptionAlgorithm,
+        alg: K,
+        ek: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+        match alg {
+            K::Rsa1_5 => {
+                // Never a padding oracle: a random CEK on any failure.
+                let random = rsa1_5_random_cek(self.software().random, enc)?;
+                let decrypted = self
+                    .token
+                    .with_session(|s| Ok(s.decrypt(&Mechanism::RsaPkcs, self.handle, ek).ok()))?
+                    .map(Zeroizing::new)
+                    .unwrap_or_default();
+                Ok(rsa1_5_cek(random, &decrypted))
+            }
+            K::RsaOaep => self.oaep(
+                ek,
+                MechanismType::SHA1,
+                PkcsMgfType::MGF1_SHA1,
+                HashAlgorithm::Sha1,
+            ),
+            K::RsaOaep256 => self.oaep(
+                ek,
+                MechanismType::SHA256,
+                PkcsMgfType::MGF1_SHA256,
+                HashAlgorithm::Sha256,
+            ),
+            K::RsaOaep384 => self.oaep(
+                ek,
+                MechanismType::SHA384,
+                PkcsMgfType::MGF1_SHA384,
+                HashAlgorithm::Sha384,
+            ),
+            K::RsaOaep512 => self.oaep(
+                ek,
+                MechanismType::SHA512,
+                PkcsMgfType::MGF1_SHA512,
+                HashAlgorithm::Sha512,
+            ),
+            K::A128Kw | K::A192Kw | K::A256Kw => self.read_secret(|s| {
+                s.unwrap_key(
+                    &Mechanism::AesKeyWrap,
+                    self.handle,
+                    ek,
+                    &extractable_template(None),
+                )
+            }),
+            K::EcdhEs | K::EcdhEsA128Kw | K::EcdhEsA192Kw | K::EcdhEsA256Kw => {
+                self.ecdh(header, enc, alg, ek)
+            }
+            other => Err(Error::Policy(Policy::KeyAlgorithmMismatch {
+                requested: other.name().into(),
+            })),
+        }
+    }
+
+    /// RSA-OAEP on the token, or with raw RSA and software decoding when
+    /// the token lacks OAEP with SHA-2 and the fallback is allowed.
+    fn oaep(
+        &self,
+        ek: &[u8],
+        hash: MechanismType,
+        mgf: PkcsMgfType,
+        soft: HashAlgorithm,
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let sha2 = hash != MechanismType::SHA1;
+        if !sha2 || self.oaep_sha2.load(Ordering::Relaxed) != 2 {
+            let params = PkcsOaepParams::new(hash, mgf, PkcsOaepSource::empty());
+            let result = self.token.with_session(|s| {
+                Ok(s.decrypt(&Mechanism::RsaPkcsOaep(params), self.handle, ek))
+            })?;
+            match result {
+                Ok(cek) => {
+                    if sha2 {
+                        self.oaep_sha2.store(1, Ordering::Relaxed);
+                    }
+                    return Ok(Zeroizing::new(cek));
+                }
+                Err(cryptoki::error::Error::Pkcs11(
+                    cryptoki::error::RvError::ArgumentsBad
+                    | cryptoki::error::RvError::MechanismParamInvalid
+                    | cryptoki::error::RvError::MechanismInvalid,
+                    _,
+                )) if sha2 && self.oaep_sha2.load(Ordering::Relaxed) == 0 => {
+                    self.oaep_sha2.store(2, Ordering::Relaxed);
+                }
+                Err(_) => return Err(Error::DecryptionFailed),
+            }
+        }
+        if !self.token.inner.raw_rsa_oaep {
+            return Err(Error::Unsupported(Unsupported::Operation(
+                "the token lacks RSA-OAEP with SHA-2 (CKM_RSA_PKCS_OAEP); allow TokenOptions::raw_rsa_oaep to decode OAEP in software".into(),
+            )));
+        }
+        let TokenKeyKind::Rsa(bits) = self.kind else {
+            return Err(Error::DecryptionFailed);
+        };
+        let em = self
+            .token
+            .with_session(|s| Ok(s.decrypt(&Mechanism::RsaX509, self.handle, ek).ok()))?
+            .map(Zeroizing::new)
+            .ok_or(Error::DecryptionFailed)?;
+        crate::oaep::decode(self.software().hasher, soft, &em, bits.div_ceil(8))
+    }
+
+    /// ECDH on the token (CKD_NULL); the Concat KDF and any key unwrap in
+    /// software, through the compositions of `jose_core::key_management`.
+    fn ecdh(
+        &self,
+        header: &Header,
+        enc: ContentEncryptionAlgorithm,
+        alg: K,
+        ek: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let TokenKeyKind::Ec(crv) = self.kind else {
+            return Err(Error::DecryptionFailed);
+        };
+        let epk = Jwk::from_epk(header, crv)?;
+        // Invalid-curve attacks: the point must be on the curve.
+        self.software().check(&epk)?;
+        let Key::Ec(point) = epk.key() else {
+            return Err(Error::DecryptionFailed);
+        };
+        let mut public = Vec::with_capacity(1 + 2 * crv.coordinate_len());
+        public.push(0x04);
+        public.extend_from_slice(point.x());
+        public.extend_from_slice(point.y());
+        let params = Ecdh1DeriveParams::new(EcKdf::null(), &public);
+        let z = self.read_secret(|s| {
+            s.derive_key(
+                &Mechanism::Ecdh1Derive(params),
+                self.handle,
+                &extractable_template(Some(crv.coordinate_len())),
+            )
+        })?;
+        let software = self.software();
+        ecdh_es_decrypt(software.hasher, software.key_wrap, &z, alg, enc, header, ek)
+    }
+
+    /// Runs an operation that creates a session secret object, reads its
+    /// value and destroys it (README gotchas 4 and 5).
+    fn read_secret(
+        &self,
+        create: impl FnOnce(&cryptoki::session::Session) -> cryptoki::error::Result<ObjectHandle>,
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+        self.token.with_session(|s| {
+            let object = create(s).map_err(|_| Error::DecryptionFailed)?;
+            let value = s.get_attributes(object, &[AttributeType::Value]);
+            let _ = s.destroy_object(object);
+            let value = value.map_err(|e| ck("pkcs11 read secret", e))?;
+            value
+                .into_iter()
+                .find_map(|a| match a {
+                    Attribute::Value(v) => Some(Zeroizing::new(v)),
+                    _ => None,
+                })
+                .ok_or(Error::DecryptionFailed)
+        })
+    }
+}
+
+/// A session (never token) generic secret the library may read once.
+fn extractable_template(len: Option<usize>) -> Vec<Attribute> {
+    let mut t = vec![
+        Attribute::Class(ObjectClass::SECRET_KEY),
+        Attribute::KeyType(KeyType::GENERIC_SECRET),
+        Attribute::Token(false),
+        Attribute::Sensitive(false),
+        Attribute::Extractable(true),
+    ];
+    if let Some(len) = len {
+        if let Ok(len) = cryptoki::types::Ulong::try_from(len) {
+            t.push(Attribute::ValueLen(len));
+        }
+    }
+    t
+}
