@@ -1,5 +1,6 @@
-//! Helpers for the workspace's integration tests: finding and reading the
-//! RFC test vectors in `shared/vectors/`.
+//! Helpers for the workspace's integration tests, written once: finding
+//! and reading the RFC test vectors in `shared/vectors/`, reading values out
+//! of them, asserting errors, and talking to the npm interop peer.
 
 #![forbid(unsafe_code)]
 // A std binary: `core` paths buy nothing here.
@@ -7,7 +8,103 @@
 
 use std::path::PathBuf;
 
+use jose_core::{Header, b64};
+use jose_jwk::Jwk;
 use serde_json::Value;
+
+/// Asserts that `$result` is an `Err` matching `$pat`, printing it otherwise.
+#[macro_export]
+macro_rules! assert_err {
+    ($result:expr, $pat:pat $(if $guard:expr)? $(,)?) => {{
+        let result = $result;
+        assert!(
+            matches!(&result, Err($pat) $(if $guard)?),
+            "expected Err({}), got {:?}",
+            stringify!($pat),
+            result
+        );
+    }};
+}
+
+/// The string at JSON pointer `ptr` of `v`.
+///
+/// # Panics
+///
+/// When there is none, naming the pointer.
+#[allow(clippy::panic)]
+pub fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
+    v.pointer(ptr)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("vector has no string at {ptr}"))
+}
+
+/// The base64url-decoded string at JSON pointer `ptr` of `v`.
+///
+/// # Panics
+///
+/// When there is none or it is not base64url.
+#[allow(clippy::panic)]
+pub fn b64_at(v: &Value, ptr: &str) -> Vec<u8> {
+    b64::decode("vector", str_at(v, ptr)).unwrap_or_else(|e| panic!("vector string at {ptr}: {e}"))
+}
+
+/// The byte array (`[1, 2, ...]`) at JSON pointer `ptr` of `v`.
+///
+/// # Panics
+///
+/// When there is none or it holds something else than bytes.
+#[allow(clippy::panic)]
+pub fn bytes_at(v: &Value, ptr: &str) -> Vec<u8> {
+    v.pointer(ptr)
+        .and_then(Value::as_array)
+        .unwrap_or_else(|| panic!("vector has no array at {ptr}"))
+        .iter()
+        .map(|b| {
+            b.as_u64()
+                .and_then(|b| u8::try_from(b).ok())
+                .unwrap_or_else(|| panic!("vector array at {ptr} holds {b}, not a byte"))
+        })
+        .collect()
+}
+
+/// The bytes of hexadecimal `text`.
+///
+/// # Panics
+///
+/// When `text` is not an even number of hexadecimal digits.
+#[allow(clippy::panic)]
+pub fn hex(text: &str) -> Vec<u8> {
+    assert!(text.len().is_multiple_of(2), "odd hex length: {text}");
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|d| u8::from_str_radix(d, 16).ok())
+                .unwrap_or_else(|| panic!("not hex: {text}"))
+        })
+        .collect()
+}
+
+/// A JWK from the JSON object `v`.
+///
+/// # Panics
+///
+/// When it is not a valid JWK.
+#[allow(clippy::panic)]
+pub fn jwk_of(v: &Value) -> Jwk {
+    Jwk::from_json(v.to_string().as_bytes()).unwrap_or_else(|e| panic!("cannot parse {v}: {e:?}"))
+}
+
+/// A header from the JSON object `v`.
+///
+/// # Panics
+///
+/// When it is not a valid header.
+#[allow(clippy::panic)]
+pub fn header_of(v: &Value) -> Header {
+    Header::from_json(v.to_string().as_bytes())
+        .unwrap_or_else(|e| panic!("cannot parse header {v}: {e:?}"))
+}
 
 /// The folder of the shared test vectors: `JOSE_VECTORS`, or
 /// `shared/vectors` beside the checkout.

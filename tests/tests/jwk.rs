@@ -24,7 +24,7 @@ use jose_core::{
 use jose_jwk::{Jwk, JwkOptions, JwkSet, Key, KeyFormat, KeyOp, KeyQuery, KeySpec, KeyUse};
 use jose_rustcrypto::PROVIDER;
 use jose_rustcrypto::convert::{FromJwk, ToJwk};
-use jose_tests::{member_json, vector, vectors_in};
+use jose_tests::{hex, jwk_of, member_json, vector, vectors_in};
 use serde_json::{Map, Value, json};
 
 // ---------------------------------------------------------------------------
@@ -48,12 +48,6 @@ macro_rules! assert_matches {
 /// Parses a JWK from JSON text.
 fn parse(json: &str) -> Result<Jwk, Error> {
     Jwk::from_json(json.as_bytes())
-}
-
-/// Parses a JWK from a vector's JSON value, which must succeed.
-fn jwk_of(value: &Value) -> Jwk {
-    Jwk::from_json(value.to_string().as_bytes())
-        .unwrap_or_else(|e| panic!("cannot parse {value}: {e:?}"))
 }
 
 /// Parses the JWK held by member `key` of a vector.
@@ -86,15 +80,6 @@ fn without_member(value: &Value, name: &str) -> String {
 /// The string member `name` of `value`.
 fn str_member<'a>(value: &'a Value, name: &str) -> &'a str {
     value[name].as_str().expect("a string member")
-}
-
-/// Decodes hex text.
-fn hex(text: &str) -> Vec<u8> {
-    assert!(text.len().is_multiple_of(2));
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 /// Decodes a vector's base64url text.

@@ -101,12 +101,13 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             for jwk in &keys {
                 let alg = match (alg, jwk.alg()) {
                     (Some(a), _) => a,
-                    (None, Some(Algorithm::KeyManagement(a))) => a,
-                    (None, Some(Algorithm::ContentEncryption(_))) => KeyManagementAlgorithm::Dir,
-                    (None, _) if password_file.is_some() && matches!(jwk.key(), Key::Oct(_)) => {
+                    (None, Some(a)) => jwe_alg_of(a).ok_or_else(|| {
+                        Failure::usage("give --alg, or use keys that have a JWE \"alg\" member")
+                    })?,
+                    (None, None) if password_file.is_some() && matches!(jwk.key(), Key::Oct(_)) => {
                         KeyManagementAlgorithm::Pbes2Hs256A128Kw
                     }
-                    _ => {
+                    (None, None) => {
                         return Err(Failure::usage(
                             "give --alg, or use keys that have a JWE \"alg\" member",
                         ));
@@ -164,13 +165,7 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             // The allow-list comes from the --key files only; the password
             // adds the PBES2 algorithms.
             let key_algs = if alg.is_none() {
-                let mut algs = key_algs(&cands.set, "a JWE", |a| match a {
-                    Algorithm::KeyManagement(k) => Some(k),
-                    // A key whose alg is a content encryption algorithm is a
-                    // CEK for dir (RFC 7520 section 3.6).
-                    Algorithm::ContentEncryption(_) => Some(KeyManagementAlgorithm::Dir),
-                    Algorithm::Signature(_) => None,
-                })?;
+                let mut algs = key_algs(&cands.set, "a JWE", jwe_alg_of)?;
                 // A password allows the three PBES2 algorithms.
                 if password_file.is_some() {
                     algs.extend([
@@ -212,6 +207,17 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             let opened = decryption.decrypt(&PROVIDER, &token, &store)?;
             Ok(opened.plaintext.to_vec())
         }
+    }
+}
+
+/// The key management algorithm a key's `alg` member names: itself, or
+/// `dir` for a key whose alg is a content encryption algorithm (a CEK, RFC
+/// 7520 section 3.6).
+pub(crate) fn jwe_alg_of(alg: Algorithm) -> Option<KeyManagementAlgorithm> {
+    match alg {
+        Algorithm::KeyManagement(k) => Some(k),
+        Algorithm::ContentEncryption(_) => Some(KeyManagementAlgorithm::Dir),
+        Algorithm::Signature(_) => None,
     }
 }
 

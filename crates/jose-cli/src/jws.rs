@@ -136,10 +136,7 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
                         ))),
                     })
                     .collect::<Result<_, _>>()?,
-                None => key_algs(set, "a JWS", |a| match a {
-                    Algorithm::Signature(s) => Some(s),
-                    _ => None,
-                })?,
+                None => key_algs(set, "a JWS", Algorithm::as_signature)?,
             };
             let verification =
                 Verification::new(&allowed).map_err(|e| Failure::usage(e.to_string()))?;
@@ -168,14 +165,8 @@ fn bind(
     key: &Arc<dyn SigningKey>,
     alg: Option<JwsAlgorithm>,
 ) -> Result<Box<dyn jose::core::Signer>, Failure> {
-    let alg = match (alg, jwk_alg) {
-        (Some(a), _) => a,
-        (None, Some(Algorithm::Signature(a))) => a,
-        _ => {
-            return Err(Failure::usage(
-                "give --alg, or use keys that have a JWS \"alg\" member",
-            ));
-        }
-    };
+    let alg = alg
+        .or_else(|| jwk_alg.and_then(Algorithm::as_signature))
+        .ok_or_else(|| Failure::usage("give --alg, or use keys that have a JWS \"alg\" member"))?;
     Ok(key.signer(alg)?)
 }

@@ -118,16 +118,13 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
                 .into_iter()
                 .next()
                 .ok_or_else(|| Failure::usage("no --key given"))?;
-            let alg = match (alg, jwk.alg()) {
-                (Some(a), _) => a
+            let alg = match alg {
+                Some(a) => a
                     .parse::<JwsAlgorithm>()
                     .map_err(|e| Failure::usage(format!("--alg: {e}")))?,
-                (None, Some(Algorithm::Signature(a))) => a,
-                _ => {
-                    return Err(Failure::usage(
-                        "give --alg, or a key with a JWS \"alg\" member",
-                    ));
-                }
+                None => jwk.alg().and_then(Algorithm::as_signature).ok_or_else(|| {
+                    Failure::usage("give --alg, or a key with a JWS \"alg\" member")
+                })?,
             };
             let signer = signing.signer(alg)?;
             let now = jose::jwt::Clock::now(&jose::jwt::SystemClock);
@@ -192,18 +189,13 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
             };
             let jws_algs: Vec<JwsAlgorithm> = algs
                 .iter()
-                .filter_map(|a| match a {
-                    Algorithm::Signature(s) => Some(*s),
-                    _ => None,
-                })
+                .copied()
+                .filter_map(Algorithm::as_signature)
                 .collect();
             let jwe_algs: Vec<KeyManagementAlgorithm> = algs
                 .iter()
-                .filter_map(|a| match a {
-                    Algorithm::KeyManagement(k) => Some(*k),
-                    Algorithm::ContentEncryption(_) => Some(KeyManagementAlgorithm::Dir),
-                    Algorithm::Signature(_) => None,
-                })
+                .copied()
+                .filter_map(crate::jwe::jwe_alg_of)
                 .collect();
             let mut validation = Validation::new(&jws_algs)
                 .map_err(|_| Failure::usage("--alg: no JWS algorithm allowed"))?

@@ -16,173 +16,17 @@
     clippy::alloc_instead_of_core
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::*;
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// The `jose` binary of this package.
-fn jose() -> Command {
-    Command::cargo_bin("jose").unwrap()
-}
-
-/// Runs `jose ARGS`, with `stdin` as standard input (empty when `None`).
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = jose();
-    cmd.args(args);
-    if let Some(input) = stdin {
-        cmd.write_stdin(input.to_vec());
-    }
-    cmd.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn describe(args: &[&str], out: &Output) -> String {
-    format!(
-        "jose {}\n  status: {:?}\n  stdout: {:?}\n  stderr: {:?}",
-        args.join(" "),
-        out.status.code(),
-        text(&out.stdout),
-        text(&out.stderr)
-    )
-}
-
-/// Asserts exit 0 and an empty standard error; returns standard output.
-fn success(args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
-    let out = run(args, stdin);
-    assert_eq!(out.status.code(), Some(0), "{}", describe(args, &out));
-    assert!(out.stderr.is_empty(), "{}", describe(args, &out));
-    out.stdout
-}
-
-/// Asserts success and that standard output is one line of JSON ending in
-/// exactly one "\n"; returns the parsed JSON.
-fn json_ok(args: &[&str], stdin: Option<&[u8]>) -> Value {
-    let stdout = success(args, stdin);
-    assert_one_json_line(&stdout)
-}
-
-fn assert_one_json_line(stdout: &[u8]) -> Value {
-    let s = std::str::from_utf8(stdout).unwrap();
-    assert!(
-        s.ends_with('\n'),
-        "JSON output must end in a newline: {s:?}"
-    );
-    assert!(
-        !s.ends_with("\n\n"),
-        "JSON output must end in exactly one newline: {s:?}"
-    );
-    assert_eq!(
-        s.matches('\n').count(),
-        1,
-        "JSON output must be one line: {s:?}"
-    );
-    serde_json::from_str(s).unwrap()
-}
-
-/// Asserts the exit status, an empty standard output, and one line on
-/// standard error starting "jose: ". Returns the message.
-fn failure(args: &[&str], stdin: Option<&[u8]>, code: i32) -> String {
-    let out = run(args, stdin);
-    assert_eq!(out.status.code(), Some(code), "{}", describe(args, &out));
-    assert!(out.stdout.is_empty(), "{}", describe(args, &out));
-    assert_error_line(args, &out)
-}
-
-/// Asserts that standard error is exactly one line starting "jose: ".
-fn assert_error_line(args: &[&str], out: &Output) -> String {
-    let err = text(&out.stderr);
-    assert!(
-        err.starts_with("jose: "),
-        "stderr must start with \"jose: \"\n{}",
-        describe(args, out)
-    );
-    assert!(
-        err.ends_with('\n') && err.matches('\n').count() == 1,
-        "stderr must be exactly one line\n{}",
-        describe(args, out)
-    );
-    err
-}
-
-fn usage_error(args: &[&str]) -> String {
-    failure(args, None, 2)
-}
-
-fn rejected(args: &[&str], stdin: Option<&[u8]>) -> String {
-    failure(args, stdin, 1)
-}
-
-/// The directory of the shared vectors.
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("JOSE_VECTORS") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/vectors"
-        )),
-    }
-}
-
-/// Reads a vector file, e.g. `vector("rfc7638/3.1.json")`.
-fn vector(rel: &str) -> Value {
-    let path = vectors_dir().join(rel);
-    let bytes = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("cannot read vector {}: {e}", path.display()));
-    serde_json::from_slice(&bytes).unwrap()
-}
-
-/// A JSON value as one line of text followed by a newline.
-fn json_bytes(v: &Value) -> Vec<u8> {
-    let mut out = serde_json::to_vec(v).unwrap();
-    out.push(b'\n');
-    out
-}
-
-/// A file in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(tag: &str, contents: &[u8]) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("jose-cli-test-{}-{n}-{tag}", std::process::id()));
-        std::fs::write(&path, contents).unwrap();
-        Self(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// The number of bytes an unpadded base64url string decodes to, after
-/// checking its alphabet.
-fn b64u_len(s: &str) -> usize {
-    assert!(
-        s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'),
-        "not unpadded base64url: {s:?}"
-    );
-    assert_ne!(s.len() % 4, 1, "impossible base64url length: {s:?}");
-    s.len() * 6 / 8
-}
 
 fn member_len(jwk: &Value, name: &str) -> usize {
     let s = jwk[name]
@@ -435,7 +279,7 @@ fn usage_unknown_flag_exits_2() {
 /// Contract: "one line on standard error", starting "jose: ".
 #[test]
 fn usage_unknown_flag_stderr_is_one_jose_line() {
-    usage_error(&["jwk", "gen", "--alg", "ES256", "--frobnicate"]);
+    usage_error(&["jwk", "gen", "--alg", "ES256", "--frobnicate"], None);
 }
 
 #[test]
@@ -446,77 +290,80 @@ fn usage_gen_without_alg_or_kty_exits_2() {
 /// Contract: "one line on standard error", starting "jose: ".
 #[test]
 fn usage_gen_without_alg_or_kty_stderr_is_one_jose_line() {
-    usage_error(&["jwk", "gen"]);
+    usage_error(&["jwk", "gen"], None);
 }
 
 #[test]
 fn usage_gen_alg_none() {
-    let msg = usage_error(&["jwk", "gen", "--alg", "none"]);
+    let msg = usage_error(&["jwk", "gen", "--alg", "none"], None);
     assert!(msg.contains("none"), "{msg}");
 }
 
 #[test]
 fn usage_gen_alg_unknown() {
-    let msg = usage_error(&["jwk", "gen", "--alg", "XS256"]);
+    let msg = usage_error(&["jwk", "gen", "--alg", "XS256"], None);
     assert!(msg.contains("XS256"), "{msg}");
 }
 
 #[test]
 fn usage_gen_dir_without_enc() {
-    let msg = usage_error(&["jwk", "gen", "--alg", "dir"]);
+    let msg = usage_error(&["jwk", "gen", "--alg", "dir"], None);
     assert!(msg.contains("enc"), "{msg}");
 }
 
 #[test]
 fn usage_gen_dir_unknown_enc() {
-    usage_error(&["jwk", "gen", "--alg", "dir", "--enc", "A999GCM"]);
+    usage_error(&["jwk", "gen", "--alg", "dir", "--enc", "A999GCM"], None);
 }
 
 #[test]
 fn usage_gen_rsa_bits_1024_with_alg() {
-    let msg = usage_error(&["jwk", "gen", "--alg", "RS256", "--bits", "1024"]);
+    let msg = usage_error(&["jwk", "gen", "--alg", "RS256", "--bits", "1024"], None);
     assert!(msg.contains("bits"), "{msg}");
 }
 
 #[test]
 fn usage_gen_rsa_bits_1024_with_kty() {
-    usage_error(&["jwk", "gen", "--kty", "RSA", "--bits", "1024"]);
+    usage_error(&["jwk", "gen", "--kty", "RSA", "--bits", "1024"], None);
 }
 
 #[test]
 fn usage_gen_crv_x25519_with_es256() {
-    let msg = usage_error(&["jwk", "gen", "--crv", "X25519", "--alg", "ES256"]);
+    let msg = usage_error(&["jwk", "gen", "--crv", "X25519", "--alg", "ES256"], None);
     assert!(msg.contains("curve"), "{msg}");
 }
 
 #[test]
 fn usage_gen_ecdh_es_with_ed25519() {
-    usage_error(&["jwk", "gen", "--alg", "ECDH-ES", "--crv", "Ed25519"]);
+    usage_error(
+        &["jwk", "gen", "--alg", "ECDH-ES", "--crv", "Ed25519"],
+        None,
+    );
 }
 
 #[test]
 fn usage_gen_crv_does_not_fit_kty() {
-    usage_error(&["jwk", "gen", "--kty", "EC", "--crv", "X25519"]);
+    usage_error(&["jwk", "gen", "--kty", "EC", "--crv", "X25519"], None);
 }
 
 #[test]
 fn usage_gen_unknown_kty() {
-    usage_error(&["jwk", "gen", "--kty", "DSA"]);
+    usage_error(&["jwk", "gen", "--kty", "DSA"], None);
 }
 
 #[test]
 fn usage_gen_unknown_crv() {
-    usage_error(&["jwk", "gen", "--kty", "OKP", "--crv", "X448"]);
+    usage_error(&["jwk", "gen", "--kty", "OKP", "--crv", "X448"], None);
 }
 
 #[test]
 fn usage_gen_oct_bits_not_whole_bytes() {
-    usage_error(&["jwk", "gen", "--kty", "oct", "--bits", "12"]);
+    usage_error(&["jwk", "gen", "--kty", "oct", "--bits", "12"], None);
 }
 
 #[test]
 fn usage_gen_use_does_not_fit_alg() {
-    usage_error(&["jwk", "gen", "--alg", "ES256", "--use", "enc"]);
+    usage_error(&["jwk", "gen", "--alg", "ES256", "--use", "enc"], None);
 }
 
 #[test]
@@ -526,13 +373,16 @@ fn usage_pub_missing_key_file() {
         std::process::id()
     ));
     let path = path.to_str().unwrap();
-    let msg = usage_error(&["jwk", "pub", path]);
+    let msg = usage_error(&["jwk", "pub", path], None);
     assert!(msg.contains(path), "the message names the file: {msg}");
 }
 
 #[test]
 fn usage_thumbprint_missing_key_file() {
-    usage_error(&["jwk", "thumbprint", "/nonexistent/jose-cli-test/key.json"]);
+    usage_error(
+        &["jwk", "thumbprint", "/nonexistent/jose-cli-test/key.json"],
+        None,
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1175,7 +1025,7 @@ fn stdin_pem_with_crlf_line_ends_accepted() {
 
 #[test]
 fn vectors_dir_resolves() {
-    let dir = vectors_dir();
+    let dir = jose_tests::vectors_dir();
     assert!(
         Path::new(&dir).join("rfc7638/3.1.json").is_file(),
         "vectors not found under {} (set JOSE_VECTORS)",

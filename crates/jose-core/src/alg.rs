@@ -395,6 +395,22 @@ impl Algorithm {
         }
     }
 
+    /// The JWS algorithm, if this is one.
+    pub const fn as_signature(self) -> Option<JwsAlgorithm> {
+        match self {
+            Self::Signature(a) => Some(a),
+            Self::KeyManagement(_) | Self::ContentEncryption(_) => None,
+        }
+    }
+
+    /// The JWE key management algorithm, if this is one.
+    pub const fn as_key_management(self) -> Option<KeyManagementAlgorithm> {
+        match self {
+            Self::KeyManagement(a) => Some(a),
+            Self::Signature(_) | Self::ContentEncryption(_) => None,
+        }
+    }
+
     /// The key the algorithm needs. For a content encryption algorithm (a
     /// JWK's `alg` only) that is a CEK of its length, used with `dir`.
     pub const fn requirement(self) -> KeyRequirement {

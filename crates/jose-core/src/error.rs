@@ -84,7 +84,14 @@ impl core::error::Error for Error {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             Self::Backend(b) => Some(b.inner.as_ref()),
-            _ => None,
+            Self::Malformed(_)
+            | Self::Policy(_)
+            | Self::Unsupported(_)
+            | Self::InvalidKey(_)
+            | Self::BadSignature
+            | Self::DecryptionFailed
+            | Self::InvalidClaim(_)
+            | Self::ApiMisuse(_) => None,
         }
     }
 }

@@ -179,12 +179,10 @@ impl Decryption {
                 }
                 Err(e) => {
                     // A recipient no key fits says less than one that failed.
-                    let replace = match (&first_error, &e) {
-                        (None, _) => true,
-                        (Some(Error::Policy(Policy::NoMatchingKey)), e) => {
-                            !matches!(e, Error::Policy(Policy::NoMatchingKey))
-                        }
-                        _ => false,
+                    let no_key = |e: &Error| matches!(e, Error::Policy(Policy::NoMatchingKey));
+                    let replace = match &first_error {
+                        None => true,
+                        Some(first) => no_key(first) && !no_key(&e),
                     };
                     if replace {
                         first_error = Some(e);

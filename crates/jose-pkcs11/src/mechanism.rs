@@ -140,30 +140,7 @@ impl TokenKey {
                     .unwrap_or_default();
                 Ok(rsa1_5_cek(random, &decrypted))
             }
-            K::RsaOaep => self.oaep(
-                ek,
-                MechanismType::SHA1,
-                PkcsMgfType::MGF1_SHA1,
-                HashAlgorithm::Sha1,
-            ),
-            K::RsaOaep256 => self.oaep(
-                ek,
-                MechanismType::SHA256,
-                PkcsMgfType::MGF1_SHA256,
-                HashAlgorithm::Sha256,
-            ),
-            K::RsaOaep384 => self.oaep(
-                ek,
-                MechanismType::SHA384,
-                PkcsMgfType::MGF1_SHA384,
-                HashAlgorithm::Sha384,
-            ),
-            K::RsaOaep512 => self.oaep(
-                ek,
-                MechanismType::SHA512,
-                PkcsMgfType::MGF1_SHA512,
-                HashAlgorithm::Sha512,
-            ),
+            K::RsaOaep | K::RsaOaep256 | K::RsaOaep384 | K::RsaOaep512 => self.oaep(ek, alg),
             K::A128Kw | K::A192Kw | K::A256Kw => self.read_secret(|s| {
                 s.unwrap_key(
                     &Mechanism::AesKeyWrap,
@@ -183,13 +160,34 @@ impl TokenKey {
 
     /// RSA-OAEP on the token, or with raw RSA and software decoding when
     /// the token lacks OAEP with SHA-2 and the fallback is allowed.
-    fn oaep(
-        &self,
-        ek: &[u8],
-        hash: MechanismType,
-        mgf: PkcsMgfType,
-        soft: HashAlgorithm,
-    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+    fn oaep(&self, ek: &[u8], alg: K) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let (hash, mgf, soft) = match alg {
+            K::RsaOaep => (
+                MechanismType::SHA1,
+                PkcsMgfType::MGF1_SHA1,
+                HashAlgorithm::Sha1,
+            ),
+            K::RsaOaep256 => (
+                MechanismType::SHA256,
+                PkcsMgfType::MGF1_SHA256,
+                HashAlgorithm::Sha256,
+            ),
+            K::RsaOaep384 => (
+                MechanismType::SHA384,
+                PkcsMgfType::MGF1_SHA384,
+                HashAlgorithm::Sha384,
+            ),
+            K::RsaOaep512 => (
+                MechanismType::SHA512,
+                PkcsMgfType::MGF1_SHA512,
+                HashAlgorithm::Sha512,
+            ),
+            other => {
+                return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
+                    requested: other.name().into(),
+                }));
+            }
+        };
         let sha2 = hash != MechanismType::SHA1;
         if !sha2 || self.oaep_sha2.load(Ordering::Relaxed) != 2 {
             let params = PkcsOaepParams::new(hash, mgf, PkcsOaepSource::empty());

@@ -27,6 +27,8 @@ use jose_core::{
 use jose_jwk::{Jwk, Key, Provider};
 use zeroize::Zeroizing;
 
+use crate::handle::{Bound, Handle};
+
 #[cfg(any(feature = "rsa", nist_ecdh, feature = "x25519"))]
 use crate::convert::FromJwk;
 
@@ -109,13 +111,6 @@ impl fmt::Debug for UnwrappingKey {
     }
 }
 
-/// The key cannot be used with `alg`.
-pub(crate) fn mismatch(alg: K) -> Error {
-    Error::Policy(Policy::KeyAlgorithmMismatch {
-        requested: String::from(alg.name()),
-    })
-}
-
 /// The `epk` header member for an ephemeral public key.
 #[cfg(ecdh)]
 pub(crate) fn epk(public: &Jwk) -> Result<Object, Error> {
@@ -125,15 +120,18 @@ pub(crate) fn epk(public: &Jwk) -> Result<Object, Error> {
     }
 }
 
-/// Whether this build implements `alg` (the algorithms of symmetric keys
+/// `alg` if this build implements it (the algorithms of symmetric keys
 /// have features of their own; the others come with their key type).
-fn built(alg: K) -> bool {
+fn built(alg: K) -> Result<K, Error> {
     let gcm = matches!(alg, K::A128GcmKw | K::A192GcmKw | K::A256GcmKw);
     let pbes2 = matches!(
         alg,
         K::Pbes2Hs256A128Kw | K::Pbes2Hs384A192Kw | K::Pbes2Hs512A256Kw
     );
-    (!gcm || cfg!(feature = "aes")) && (!pbes2 || cfg!(feature = "pbes2"))
+    if (gcm && !cfg!(feature = "aes")) || (pbes2 && !cfg!(feature = "pbes2")) {
+        return Err(crate::unsupported(alg.name()));
+    }
+    Ok(alg)
 }
 
 /// The algorithms a JWK may be used with in this build, never none.
@@ -144,20 +142,15 @@ fn algorithms(jwk: &Jwk, encrypt: bool) -> Result<Vec<K>, Error> {
             requested: String::from("a JWE key management algorithm"),
         }));
     }
-    let algs: Vec<K> = fitting.iter().copied().filter(|a| built(*a)).collect();
+    let algs: Vec<K> = fitting
+        .iter()
+        .copied()
+        .filter(|a| built(*a).is_ok())
+        .collect();
     if algs.is_empty() {
-        return Err(unsupported_key(jwk));
+        return Err(crate::unsupported_key(jwk, "JWE"));
     }
     Ok(algs)
-}
-
-/// The error for a key of a family this build cannot use for JWE.
-fn unsupported_key(jwk: &Jwk) -> Error {
-    let what = match jwk.key().curve() {
-        Some(crv) => alloc::format!("JWE with {} keys", crv.name()),
-        None => alloc::format!("JWE with {} keys", jwk.key_type().name()),
-    };
-    crate::unsupported(&what)
 }
 
 impl WrappingKey {
@@ -176,11 +169,11 @@ impl WrappingKey {
                 Curve::P384 => Self::P384(p384::PublicKey::from_jwk(jwk)?),
                 #[cfg(feature = "p521")]
                 Curve::P521 => Self::P521(p521::PublicKey::from_jwk(jwk)?),
-                _ => return Err(unsupported_key(jwk)),
+                _ => return Err(crate::unsupported_key(jwk, "JWE")),
             },
             #[cfg(feature = "x25519")]
             Key::Okp(_) => Self::X25519(x25519_dalek::PublicKey::from_jwk(jwk)?),
-            _ => return Err(unsupported_key(jwk)),
+            _ => return Err(crate::unsupported_key(jwk, "JWE")),
         })
     }
 }
@@ -199,11 +192,11 @@ impl UnwrappingKey {
                 Curve::P384 => Self::P384(p384::SecretKey::from_jwk(jwk)?),
                 #[cfg(feature = "p521")]
                 Curve::P521 => Self::P521(p521::SecretKey::from_jwk(jwk)?),
-                _ => return Err(unsupported_key(jwk)),
+                _ => return Err(crate::unsupported_key(jwk, "JWE")),
             },
             #[cfg(feature = "x25519")]
             Key::Okp(_) => Self::X25519(Box::new(x25519_dalek::StaticSecret::from_jwk(jwk)?)),
-            _ => return Err(unsupported_key(jwk)),
+            _ => return Err(crate::unsupported_key(jwk, "JWE")),
         })
     }
 }
@@ -215,12 +208,7 @@ pub(crate) fn encrypting_key(
 ) -> Result<Arc<dyn EncryptingKey>, Error> {
     let algorithms = algorithms(jwk, true)?;
     let key = WrappingKey::from_jwk(jwk)?;
-    Ok(Arc::new(Handle {
-        key: Arc::new(key),
-        algorithms,
-        kid: jwk.kid().map(String::from),
-        provider: *provider,
-    }))
+    Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
 }
 
 /// Builds a decrypting key from a private (or symmetric) JWK.
@@ -230,50 +218,10 @@ pub(crate) fn decrypting_key(
 ) -> Result<Arc<dyn DecryptingKey>, Error> {
     let algorithms = algorithms(jwk, false)?;
     let key = UnwrappingKey::from_jwk(jwk)?;
-    Ok(Arc::new(Handle {
-        key: Arc::new(key),
-        algorithms,
-        kid: jwk.kid().map(String::from),
-        provider: *provider,
-    }))
+    Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
 }
 
-/// A parsed key with the algorithms it may be used with.
-#[derive(Debug)]
-struct Handle<T> {
-    key: Arc<T>,
-    algorithms: Vec<K>,
-    kid: Option<String>,
-    provider: Provider,
-}
-
-/// A parsed key bound to one algorithm.
-#[derive(Debug)]
-struct Bound<T> {
-    key: Arc<T>,
-    alg: K,
-    kid: Option<String>,
-    provider: Provider,
-}
-
-impl<T> Handle<T> {
-    fn bind(&self, alg: K) -> Result<Bound<T>, Error> {
-        if !built(alg) {
-            return Err(crate::unsupported(alg.name()));
-        }
-        if !self.algorithms.contains(&alg) {
-            return Err(mismatch(alg));
-        }
-        Ok(Bound {
-            key: Arc::clone(&self.key),
-            alg,
-            kid: self.kid.clone(),
-            provider: self.provider,
-        })
-    }
-}
-
-impl EncryptingKey for Handle<WrappingKey> {
+impl EncryptingKey for Handle<WrappingKey, K> {
     fn algorithms(&self) -> &[K] {
         &self.algorithms
     }
@@ -283,11 +231,11 @@ impl EncryptingKey for Handle<WrappingKey> {
     }
 
     fn key_encryptor(&self, alg: K) -> Result<Box<dyn KeyEncryptor>, Error> {
-        Ok(Box::new(self.bind(alg)?))
+        Ok(Box::new(self.bind(built(alg)?)?))
     }
 }
 
-impl DecryptingKey for Handle<UnwrappingKey> {
+impl DecryptingKey for Handle<UnwrappingKey, K> {
     fn algorithms(&self) -> &[K] {
         &self.algorithms
     }
@@ -297,11 +245,11 @@ impl DecryptingKey for Handle<UnwrappingKey> {
     }
 
     fn key_decryptor(&self, alg: K) -> Result<Arc<dyn KeyDecryptor>, Error> {
-        Ok(Arc::new(self.bind(alg)?))
+        Ok(Arc::new(self.bind(built(alg)?)?))
     }
 }
 
-impl Bound<WrappingKey> {
+impl Bound<WrappingKey, K> {
     /// Key management with a shared symmetric key.
     fn encrypt_oct(
         &self,
@@ -392,7 +340,7 @@ impl Bound<WrappingKey> {
     }
 }
 
-impl KeyEncryptor for Bound<WrappingKey> {
+impl KeyEncryptor for Bound<WrappingKey, K> {
     fn algorithm(&self) -> K {
         self.alg
     }
@@ -446,7 +394,7 @@ impl KeyEncryptor for Bound<WrappingKey> {
     }
 }
 
-impl Bound<UnwrappingKey> {
+impl Bound<UnwrappingKey, K> {
     /// Key management with a shared symmetric key.
     fn decrypt_oct(
         &self,
@@ -514,7 +462,7 @@ impl Bound<UnwrappingKey> {
     }
 }
 
-impl KeyDecryptor for Bound<UnwrappingKey> {
+impl KeyDecryptor for Bound<UnwrappingKey, K> {
     fn algorithm(&self) -> K {
         self.alg
     }

@@ -56,6 +56,7 @@ pub mod convert;
 mod ec;
 #[cfg(feature = "ed25519")]
 mod ed25519;
+mod handle;
 mod hash;
 mod jwe;
 mod key_wrap;
@@ -98,6 +99,16 @@ pub const PROVIDER: Provider = Provider {
     random: &OsRandom,
     content_ciphers: CONTENT_CIPHERS,
 };
+
+/// The error for a key of a family this build cannot use for `what`
+/// ("JWS", "JWE").
+pub(crate) fn unsupported_key(jwk: &jose_jwk::Jwk, what: &str) -> Error {
+    let kind = match jwk.key().curve() {
+        Some(crv) => crv.name(),
+        None => jwk.key_type().name(),
+    };
+    unsupported(&alloc::format!("{what} with {kind} keys"))
+}
 
 /// The error for an algorithm family whose feature is off, or a kind of
 /// key this backend does not know.

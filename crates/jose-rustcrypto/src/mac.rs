@@ -58,7 +58,7 @@ impl HmacKeys {
             JwsAlgorithm::Hs256 => tag(self.h256.as_ref(), data),
             JwsAlgorithm::Hs384 => tag(self.h384.as_ref(), data),
             JwsAlgorithm::Hs512 => tag(self.h512.as_ref(), data),
-            other => Err(crate::sign::mismatch(other)),
+            other => Err(crate::handle::mismatch(other)),
         }
     }
 
@@ -67,7 +67,7 @@ impl HmacKeys {
             JwsAlgorithm::Hs256 => check(self.h256.as_ref(), data, sig),
             JwsAlgorithm::Hs384 => check(self.h384.as_ref(), data, sig),
             JwsAlgorithm::Hs512 => check(self.h512.as_ref(), data, sig),
-            other => Err(crate::sign::mismatch(other)),
+            other => Err(crate::handle::mismatch(other)),
         }
     }
 }

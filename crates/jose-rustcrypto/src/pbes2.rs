@@ -33,7 +33,7 @@ pub(crate) fn derive(
         K::Pbes2Hs512A256Kw => {
             pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, &salt, rounds, &mut key);
         }
-        other => return Err(crate::jwe::mismatch(other)),
+        other => return Err(crate::handle::mismatch(other)),
     }
     Ok(key)
 }

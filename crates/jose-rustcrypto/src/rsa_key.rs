@@ -41,7 +41,7 @@ pub(crate) fn sign(
         JwsAlgorithm::Ps256 => key.pss_sign_with_rng::<Sha256, _>(rng, input),
         JwsAlgorithm::Ps384 => key.pss_sign_with_rng::<Sha384, _>(rng, input),
         JwsAlgorithm::Ps512 => key.pss_sign_with_rng::<Sha512, _>(rng, input),
-        other => return Err(crate::sign::mismatch(other)),
+        other => return Err(crate::handle::mismatch(other)),
     }
     .map_err(|e| backend("rsa sign", e))
 }
@@ -60,7 +60,7 @@ pub(crate) fn verify(
         JwsAlgorithm::Ps256 => key.pss_verify::<Sha256>(input, sig),
         JwsAlgorithm::Ps384 => key.pss_verify::<Sha384>(input, sig),
         JwsAlgorithm::Ps512 => key.pss_verify::<Sha512>(input, sig),
-        other => return Err(crate::sign::mismatch(other)),
+        other => return Err(crate::handle::mismatch(other)),
     }
     .map_err(|_| Error::BadSignature)
 }
@@ -79,7 +79,7 @@ pub(crate) fn encrypt(
         K::RsaOaep256 => key.oaep_encrypt_with_rng::<Sha256, _>(rng, cek),
         K::RsaOaep384 => key.oaep_encrypt_with_rng::<Sha384, _>(rng, cek),
         K::RsaOaep512 => key.oaep_encrypt_with_rng::<Sha512, _>(rng, cek),
-        other => return Err(crate::jwe::mismatch(other)),
+        other => return Err(crate::handle::mismatch(other)),
     }
     .map_err(|e| backend("rsa encrypt", e))
 }
@@ -109,7 +109,7 @@ pub(crate) fn decrypt(
         K::RsaOaep256 => key.oaep_decrypt_with_rng::<Sha256, _>(rng, encrypted_key),
         K::RsaOaep384 => key.oaep_decrypt_with_rng::<Sha384, _>(rng, encrypted_key),
         K::RsaOaep512 => key.oaep_decrypt_with_rng::<Sha512, _>(rng, encrypted_key),
-        other => return Err(crate::jwe::mismatch(other)),
+        other => return Err(crate::handle::mismatch(other)),
     }
     .map_err(fail)?;
     Ok(Zeroizing::new(cek))

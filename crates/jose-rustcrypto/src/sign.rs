@@ -14,13 +14,12 @@ use core::fmt;
 
 #[cfg(ec)]
 use jose_core::Curve;
-#[cfg(feature = "rsa")]
-use jose_core::SecureRandom;
 use jose_core::{Error, JwsAlgorithm, Policy, Signer, SigningKey, Verifier, VerifyingKey};
 use jose_jwk::{Jwk, Key, KeyOp, Provider};
 
 #[cfg(any(feature = "rsa", ec, feature = "ed25519"))]
 use crate::convert::FromJwk;
+use crate::handle::{Bound, Handle, mismatch};
 
 /// A private (or secret) key ready to sign.
 enum SignKey {
@@ -100,13 +99,6 @@ impl fmt::Debug for VerifyKey {
     }
 }
 
-/// The key cannot be used with `alg`.
-pub(crate) fn mismatch(alg: JwsAlgorithm) -> Error {
-    Error::Policy(Policy::KeyAlgorithmMismatch {
-        requested: String::from(alg.name()),
-    })
-}
-
 /// The algorithms a JWK may sign or verify with, never none.
 fn algorithms(jwk: &Jwk) -> Result<Vec<JwsAlgorithm>, Error> {
     let algs = jwk.signature_algorithms();
@@ -116,15 +108,6 @@ fn algorithms(jwk: &Jwk) -> Result<Vec<JwsAlgorithm>, Error> {
         }));
     }
     Ok(algs)
-}
-
-/// The error for a key of a family this build cannot sign with.
-fn unsupported_key(jwk: &Jwk) -> Error {
-    let what = match jwk.key().curve() {
-        Some(crv) => alloc::format!("JWS with {} keys", crv.name()),
-        None => alloc::format!("JWS with {} keys", jwk.key_type().name()),
-    };
-    crate::unsupported(&what)
 }
 
 impl SignKey {
@@ -144,11 +127,11 @@ impl SignKey {
                 Curve::P521 => Self::P521(p521::SecretKey::from_jwk(jwk)?.into()),
                 #[cfg(feature = "k256")]
                 Curve::Secp256k1 => Self::K256(k256::SecretKey::from_jwk(jwk)?.into()),
-                _ => return Err(unsupported_key(jwk)),
+                _ => return Err(crate::unsupported_key(jwk, "JWS")),
             },
             #[cfg(feature = "ed25519")]
             Key::Okp(_) => Self::Ed25519(Box::new(ed25519_dalek::SigningKey::from_jwk(jwk)?)),
-            _ => return Err(unsupported_key(jwk)),
+            _ => return Err(crate::unsupported_key(jwk, "JWS")),
         })
     }
 }
@@ -172,32 +155,23 @@ impl VerifyKey {
                 Curve::P521 => Self::P521(p521::PublicKey::from_jwk(jwk)?.into()),
                 #[cfg(feature = "k256")]
                 Curve::Secp256k1 => Self::K256(k256::PublicKey::from_jwk(jwk)?.into()),
-                _ => return Err(unsupported_key(jwk)),
+                _ => return Err(crate::unsupported_key(jwk, "JWS")),
             },
             #[cfg(feature = "ed25519")]
             Key::Okp(_) => Self::Ed25519(Box::new(ed25519_dalek::VerifyingKey::from_jwk(jwk)?)),
-            _ => return Err(unsupported_key(jwk)),
+            _ => return Err(crate::unsupported_key(jwk, "JWS")),
         })
     }
 }
 
 /// Builds a signing key from a private JWK.
 pub(crate) fn signing_key(jwk: &Jwk, provider: &Provider) -> Result<Arc<dyn SigningKey>, Error> {
-    // Signing takes randomness for RSA only (blinding, PSS salts).
-    #[cfg(not(feature = "rsa"))]
-    let _ = provider;
     if !jwk.params().allows(KeyOp::Sign) {
         return Err(Error::Policy(Policy::KeyUseForbidden("signing")));
     }
     let algorithms = algorithms(jwk)?;
     let key = SignKey::from_jwk(jwk)?;
-    Ok(Arc::new(KeyHandle {
-        key: Arc::new(key),
-        algorithms,
-        kid: jwk.kid().map(String::from),
-        #[cfg(feature = "rsa")]
-        random: provider.random,
-    }))
+    Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
 }
 
 /// Builds a verifying key from a public, private or secret JWK.
@@ -205,20 +179,12 @@ pub(crate) fn verifying_key(
     jwk: &Jwk,
     provider: &Provider,
 ) -> Result<Arc<dyn VerifyingKey>, Error> {
-    #[cfg(not(feature = "rsa"))]
-    let _ = provider;
     if !jwk.params().allows(KeyOp::Verify) {
         return Err(Error::Policy(Policy::KeyUseForbidden("verification")));
     }
     let algorithms = algorithms(jwk)?;
     let key = VerifyKey::from_jwk(jwk)?;
-    let handle = KeyHandle {
-        key: Arc::new(key),
-        algorithms,
-        kid: jwk.kid().map(String::from),
-        #[cfg(feature = "rsa")]
-        random: provider.random,
-    };
+    let handle = Handle::new(key, algorithms, jwk.kid(), provider);
     // Bind every algorithm once: a verification then costs no allocation
     // for its verifier.
     let verifiers = handle
@@ -232,46 +198,11 @@ pub(crate) fn verifying_key(
 /// A verifying key with a ready verifier per algorithm.
 #[derive(Debug)]
 struct ReadyVerifiers {
-    handle: KeyHandle<VerifyKey>,
+    handle: Handle<VerifyKey, JwsAlgorithm>,
     verifiers: Vec<Arc<dyn Verifier>>,
 }
 
-/// A parsed key with the algorithms it may be used with.
-#[derive(Debug)]
-struct KeyHandle<K> {
-    key: Arc<K>,
-    algorithms: Vec<JwsAlgorithm>,
-    kid: Option<String>,
-    #[cfg(feature = "rsa")]
-    random: &'static dyn SecureRandom,
-}
-
-/// A parsed key bound to one algorithm.
-#[derive(Debug)]
-struct Bound<K> {
-    key: Arc<K>,
-    alg: JwsAlgorithm,
-    kid: Option<String>,
-    #[cfg(feature = "rsa")]
-    random: &'static dyn SecureRandom,
-}
-
-impl<K> KeyHandle<K> {
-    fn bind(&self, alg: JwsAlgorithm) -> Result<Bound<K>, Error> {
-        if !self.algorithms.contains(&alg) {
-            return Err(mismatch(alg));
-        }
-        Ok(Bound {
-            key: Arc::clone(&self.key),
-            alg,
-            kid: self.kid.clone(),
-            #[cfg(feature = "rsa")]
-            random: self.random,
-        })
-    }
-}
-
-impl SigningKey for KeyHandle<SignKey> {
+impl SigningKey for Handle<SignKey, JwsAlgorithm> {
     fn algorithms(&self) -> &[JwsAlgorithm] {
         &self.algorithms
     }
@@ -339,7 +270,7 @@ where
     key.verify(input, &sig).map_err(|_| Error::BadSignature)
 }
 
-impl Signer for Bound<SignKey> {
+impl Signer for Bound<SignKey, JwsAlgorithm> {
     fn algorithm(&self) -> JwsAlgorithm {
         self.alg
     }
@@ -355,7 +286,7 @@ impl Signer for Bound<SignKey> {
             #[cfg(feature = "hmac")]
             SignKey::Hmac(ref k) => k.sign(self.alg, input),
             #[cfg(feature = "rsa")]
-            SignKey::Rsa(ref k) => crate::rsa_key::sign(k, self.alg, input, self.random),
+            SignKey::Rsa(ref k) => crate::rsa_key::sign(k, self.alg, input, self.provider.random),
             #[cfg(feature = "p256")]
             SignKey::P256(ref k) => {
                 only(self.alg, &[A::Es256])?;
@@ -385,7 +316,7 @@ impl Signer for Bound<SignKey> {
     }
 }
 
-impl Verifier for Bound<VerifyKey> {
+impl Verifier for Bound<VerifyKey, JwsAlgorithm> {
     fn algorithm(&self) -> JwsAlgorithm {
         self.alg
     }

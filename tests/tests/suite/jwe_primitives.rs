@@ -16,16 +16,9 @@ use jose_core::{
     ContentEncryptionAlgorithm, Error, Header, KeyManagementAlgorithm, MalformedReason, b64,
 };
 use jose_jwk::Jwk;
-use jose_rustcrypto::PROVIDER;
-use jose_tests::vector;
+use super::PROVIDER;
+use jose_tests::{hex, vector};
 use serde_json::{Value, json};
-
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key]

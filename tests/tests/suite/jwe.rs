@@ -31,67 +31,16 @@ use jose_core::{
     MalformedReason, Policy, Unsupported, b64,
 };
 use jose_jwe::{Decrypted, Decryption, JweBuilder, Limits, Recipient};
-use jose_jwk::{Jwk, JwkSet, JwkSetStore, KeySpec, Provider};
-use jose_tests::vector;
+use jose_jwk::{Jwk, JwkSet, JwkSetStore, KeySpec};
+use jose_tests::{assert_err, b64_at, bytes_at, header_of, hex, jwk_of, str_at, vector};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
-const P: Provider = jose_rustcrypto::PROVIDER;
-
-/// Asserts that `$result` is an `Err` matching `$pat`, printing it otherwise.
-macro_rules! assert_err {
-    ($result:expr, $pat:pat $(if $guard:expr)? $(,)?) => {{
-        let result = $result;
-        assert!(
-            matches!(&result, Err($pat) $(if $guard)?),
-            "expected Err({}), got {:?}",
-            stringify!($pat),
-            result
-        );
-    }};
-}
-
-/// The string at JSON pointer `ptr` of `v`.
-fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr)
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("vector has no string at {ptr}"))
-}
-
-/// The base64url-decoded string at JSON pointer `ptr` of `v`.
-fn b64_at(v: &Value, ptr: &str) -> Vec<u8> {
-    b64::decode("vector", str_at(v, ptr)).unwrap()
-}
-
-/// The byte array (`[1, 2, ...]`) at JSON pointer `ptr` of `v`.
-fn bytes_at(v: &Value, ptr: &str) -> Vec<u8> {
-    v.pointer(ptr)
-        .and_then(Value::as_array)
-        .unwrap_or_else(|| panic!("vector has no array at {ptr}"))
-        .iter()
-        .map(|b| u8::try_from(b.as_u64().unwrap()).unwrap())
-        .collect()
-}
-
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-/// A JWK from the JSON object `v`.
-fn jwk_of(v: &Value) -> Jwk {
-    Jwk::from_json(v.to_string().as_bytes()).unwrap()
-}
-
-/// A header from the JSON object `v`.
-fn header_of(v: &Value) -> Header {
-    Header::from_json(v.to_string().as_bytes()).unwrap()
-}
+/// The backend under test.
+use super::PROVIDER as P;
 
 /// A symmetric JWK holding `k`.
 fn oct_jwk(k: &[u8]) -> Jwk {
@@ -1518,13 +1467,16 @@ mod round_trip {
         assert_eq!(Enc::ALL.len(), 6);
     }
 
-    /// Compact PBES2 with the default iteration counts (the builder's
-    /// compact form takes no recipient header): 600,000 for HS256 and
-    /// 210,000 for HS384/HS512, all within the default decryption limit.
+    /// Compact PBES2 with the backend's default iteration counts (the
+    /// builder's compact form takes no recipient header), all within the
+    /// default decryption limit.
     #[test]
     fn pbes2_compact_with_default_count() {
-        for (alg, count) in jose_rustcrypto::PBES2_DEFAULT_ITERATIONS {
-            assert!(count <= Limits::default().max_p2c);
+        for alg in [
+            Alg::Pbes2Hs256A128Kw,
+            Alg::Pbes2Hs384A192Kw,
+            Alg::Pbes2Hs512A256Kw,
+        ] {
             let jwk = password_jwk("correct horse battery staple");
             let token = JweBuilder::new(PLAINTEXT, Enc::A128Gcm)
                 .compact(&P, encryptor(&jwk, alg).as_ref())
@@ -1533,7 +1485,8 @@ mod round_trip {
                 .decrypt(&P, &token, &decrypting(&jwk))
                 .unwrap();
             check_decrypted(&got, PLAINTEXT, alg, Enc::A128Gcm, 0);
-            assert_eq!(got.protected.p2c, Some(count));
+            let count = got.protected.p2c.unwrap();
+            assert!((1000..=Limits::default().max_p2c).contains(&count), "{count}");
         }
     }
 

@@ -25,10 +25,10 @@ use jose_core::{
     Policy, Signer, Unsupported, VerifyingKey, b64,
 };
 use jose_jwe::{Decryption, JweBuilder};
-use jose_jwk::{Jwk, JwkSet, JwkSetStore, KeySpec, Provider};
+use jose_jwk::{Jwk, JwkSet, JwkSetStore, KeySpec};
 use jose_jws::{JwsBuilder, SignatureSpec};
 use jose_jwt::{Audience, Claims, Jwt, JwtBuilder, NumericDate, Validation, danger};
-use jose_tests::vector;
+use jose_tests::{assert_err, jwk_of, str_at, vector};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -36,38 +36,14 @@ use serde_json::{Value, json};
 // Helpers
 // ---------------------------------------------------------------------------
 
-const P: Provider = jose_rustcrypto::PROVIDER;
+/// The backend under test.
+use super::PROVIDER as P;
 
 /// The "current time" of the validation tests.
 const NOW: i64 = 1_700_000_000;
 
 /// A time before the RFC 7519 examples' `exp` (1300819380).
 const RFC_NOW: i64 = 1_300_819_370;
-
-/// Asserts that `$result` is an `Err` matching `$pat`, printing it otherwise.
-macro_rules! assert_err {
-    ($result:expr, $pat:pat $(if $guard:expr)? $(,)?) => {{
-        let result = $result;
-        assert!(
-            matches!(&result, Err($pat) $(if $guard)?),
-            "expected Err({}), got {:?}",
-            stringify!($pat),
-            result
-        );
-    }};
-}
-
-/// The string at JSON pointer `ptr` of `v`.
-fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr)
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("vector has no string at {ptr}"))
-}
-
-/// A JWK from the JSON object `v`.
-fn jwk_of(v: &Value) -> Jwk {
-    Jwk::from_json(v.to_string().as_bytes()).unwrap()
-}
 
 fn signer(jwk: &Jwk, alg: JwsAlgorithm) -> Box<dyn Signer> {
     P.signing_key(jwk).unwrap().signer(alg).unwrap()

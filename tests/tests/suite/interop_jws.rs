@@ -14,7 +14,7 @@ use jose_core::KeyShape;
 use jose_core::{Curve, JwsAlgorithm, SigningKey, VerifyingKey};
 use jose_jwk::Jwk;
 use jose_jws::{JwsBuilder, SignatureSpec, Verification};
-use jose_rustcrypto::PROVIDER;
+use super::PROVIDER;
 use jose_tests::peer;
 use serde_json::{Value, json};
 

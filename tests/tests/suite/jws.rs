@@ -25,46 +25,17 @@ use jose_core::{
     Algorithm, Error, Header, JwsAlgorithm, KeyStore, MalformedReason, Policy, Signer,
     VerifyingKey, b64,
 };
-use jose_jwk::{Jwk, JwkSet, JwkSetStore, KeyOp, KeySpec, KeyUse, Provider};
+use jose_jwk::{Jwk, JwkSet, JwkSetStore, KeyOp, KeySpec, KeyUse};
 use jose_jws::{JwsBuilder, Limits, SignatureSpec, Verification, Verified, danger};
-use jose_tests::vector;
+use jose_tests::{assert_err, header_of, jwk_of, str_at, vector};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
-const P: Provider = jose_rustcrypto::PROVIDER;
-
-/// Asserts that `$result` is an `Err` matching `$pat`, printing it otherwise.
-macro_rules! assert_err {
-    ($result:expr, $pat:pat $(if $guard:expr)? $(,)?) => {{
-        let result = $result;
-        assert!(
-            matches!(&result, Err($pat) $(if $guard)?),
-            "expected Err({}), got {:?}",
-            stringify!($pat),
-            result
-        );
-    }};
-}
-
-/// The string at JSON pointer `ptr` of `v`.
-fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr)
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("vector has no string at {ptr}"))
-}
-
-/// A JWK from the JSON object `v`.
-fn jwk_of(v: &Value) -> Jwk {
-    Jwk::from_json(v.to_string().as_bytes()).unwrap()
-}
-
-/// A header from the JSON object `v`.
-fn header_of(v: &Value) -> Header {
-    Header::from_json(v.to_string().as_bytes()).unwrap()
-}
+/// The backend under test.
+use super::PROVIDER as P;
 
 fn signer(jwk: &Jwk, alg: JwsAlgorithm) -> Box<dyn Signer> {
     P.signing_key(jwk).unwrap().signer(alg).unwrap()

@@ -29,7 +29,7 @@ use jose_core::{
 use jose_jwe::Decryption;
 use jose_jwk::{Jwk, KeySpec};
 use jose_jwt::{Audience, Claims, Jwt, JwtBuilder, NumericDate, Validation};
-use jose_rustcrypto::PROVIDER;
+use super::PROVIDER;
 use jose_tests::peer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -15,7 +15,7 @@ use jose_core::KeyShape;
 use jose_core::{ContentEncryptionAlgorithm as Enc, Curve, Header, KeyManagementAlgorithm as Alg};
 use jose_jwe::{Decryption, JweBuilder, Limits, Recipient};
 use jose_jwk::{Jwk, JwkSet, JwkSetStore};
-use jose_rustcrypto::PROVIDER;
+use super::PROVIDER;
 use jose_tests::peer;
 use serde_json::{Value, json};
 
