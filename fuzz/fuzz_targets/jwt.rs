@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use jose_core::json::Object;
+use jose_jwt::Claims;
 use jose_core::{JwsAlgorithm, VerifyingKey};
 use jose_jwk::Jwk;
 use jose_jwt::{Validation, danger};

@@ -105,6 +105,18 @@ fn ci() -> Result<(), String> {
 
     each_feature()?;
 
+    // The fuzz targets are outside the workspace: check that they still
+    // build against the crates (running them is `cargo xtask fuzz`).
+    let mut fuzz = cargo();
+    fuzz.args([
+        "check",
+        "--quiet",
+        "--manifest-path",
+        "fuzz/Cargo.toml",
+        "--bins",
+    ]);
+    step("fuzz targets build", fuzz)?;
+
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--all-features"])
         .env("RUSTDOCFLAGS", "-D warnings");

@@ -61,24 +61,55 @@
 //! refused unless the validation names one of its audiences (RFC 7519
 //! section 4.1.3); `accept_any_audience` is the explicit opt-out.
 //!
+//! ## One provider value
+//!
+//! Everything cryptographic comes from a `jose_jwk::Provider`: a plain
+//! struct of `&'static dyn` pieces (key building, hashing, AES key wrap,
+//! randomness, content ciphers) that a backend exports as a constant. It is
+//! passed by reference where it is needed, never installed globally. Its
+//! methods bind a JWK to an algorithm in one call (`signer`, `verifier`,
+//! `encryptor`, `decryptor`, `key_set`, `generate`); a signer is bound to
+//! one `alg` and carries the key's `kid`, and which algorithm a token may
+//! use is always the caller's allow-list. One piece can be replaced:
+//! `Provider { random: &MyRng, ..jose_rustcrypto::PROVIDER }` takes every
+//! random byte (key generation, RSA blinding and PSS salts, ECDH ephemeral
+//! keys, CEKs and IVs) from `MyRng`, because the backend receives the
+//! provider it was called through.
+//!
+//! ## Which key serves which algorithm
+//!
+//! One table says it: `jose_core::key`, where each algorithm family's
+//! `requirement()` is an exhaustive `match` (RSA; a list of curves; a
+//! symmetric key of an exact or minimum length; a CEK; a password). JWK
+//! checks (`Jwk::check_fits`, `use`), key generation (`KeySpec`), the
+//! backends' lists of algorithms per key and the CLI all read it.
+//!
 //! ## Writing a backend (an HSM, a cloud KMS)
 //!
 //! The format crates (`jose-jws`, `jose-jwe`, `jose-jwt`) name no
 //! cryptographic crate: they call the traits of `jose_core::backend`.
 //!
 //! 1. For signing, implement `SigningKey` for your key handle: list the
-//!    algorithms it can do in `algorithms()`, and return from `signer(alg)`
-//!    a `Signer` bound to that algorithm. The private key stays wherever it
-//!    lives; `sign` receives the JWS signing input and returns the signature
-//!    in JWS form (for ECDSA, fixed-length `R || S`).
+//!    algorithms it can do in `algorithms()` (the table of
+//!    `jose_core::key` says which fit its shape), and return from
+//!    `signer(alg)` a `Signer` bound to that algorithm. The private key
+//!    stays wherever it lives; `sign` receives the JWS signing input and
+//!    returns the signature in JWS form (for ECDSA, fixed-length `R || S`).
 //! 2. For JWE, implement `DecryptingKey` and `KeyDecryptor`: `decrypt_key`
 //!    gets the joint header (for `epk`, `iv`/`tag`, `p2s`/`p2c`) and returns
 //!    the CEK. Return `DecryptionFailed` for every cryptographic failure and
 //!    `Backend` only for the device itself (PIN, session, unplugged token).
-//! 3. Verification and encryption need only public keys; they can stay in
-//!    software (`jose_rustcrypto`), as `jose-pkcs11` does.
-//! 4. To find keys per message, implement `KeyStore`, or combine yours with
-//!    a `jose_jwk::JwkSetStore`.
+//!    What follows your primitive is written once in
+//!    `jose_core::key_management`: after ECDH, `ecdh_es_decrypt` runs the
+//!    Concat KDF and any key unwrap over a `Hasher` and a `KeyWrap`; for
+//!    RSA1_5, `rsa1_5_random_cek` and `rsa1_5_cek` keep the decryption from
+//!    being a padding oracle.
+//! 3. What your device does not do (verification and encryption with public
+//!    keys, hashing, key checks) comes from a software provider passed as a
+//!    value, as `jose_pkcs11::TokenOptions::software` does: a hardware
+//!    backend depends on no software backend.
+//! 4. To find keys per message, implement `KeyStore`; several stores in a
+//!    `Vec` are one store, searched in order.
 //!
 //! `jose-pkcs11` is a complete example: handles found once and cached, a
 //! session pool for threads, ECDH on the token with the Concat KDF in
