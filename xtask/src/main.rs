@@ -235,6 +235,26 @@ fn each_feature() -> Result<(), String> {
             ));
         }
     }
+    // The HS256-only build the README advertises, end to end.
+    let mut example = cargo();
+    example.args([
+        "run",
+        "--quiet",
+        "-p",
+        "jose",
+        "--example",
+        "hs256_only",
+        "--no-default-features",
+        "--features",
+        "std,jwt,jws,hmac",
+    ]);
+    let status = example
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|e| format!("example hs256_only: cannot start: {e}"))?;
+    if !status.success() {
+        return Err(format!("the HS256-only example failed ({status})"));
+    }
     eprintln!("<== each feature on its own: {:.1?}", start.elapsed());
     Ok(())
 }

@@ -64,7 +64,19 @@ pub use jose_jws as jws;
 pub use jose_jwt as jwt;
 #[cfg(feature = "pkcs11")]
 pub use jose_pkcs11 as pkcs11;
-#[cfg(feature = "rustcrypto")]
+/// The RustCrypto backend, with the algorithm families this build has.
+#[cfg(any(
+    feature = "hmac",
+    feature = "rsa",
+    feature = "p256",
+    feature = "p384",
+    feature = "p521",
+    feature = "k256",
+    feature = "ed25519",
+    feature = "x25519",
+    feature = "aes",
+    feature = "pbes2"
+))]
 pub use jose_rustcrypto as rustcrypto;
 
 pub use jose_core::{Error, Result};
