@@ -48,21 +48,28 @@ impl Jwk {
             .collect()
     }
 
-    /// The JWE key management algorithms this key may be used with on the
-    /// sending side (`encrypt`) or the receiving side: those its shape fits,
-    /// narrowed to its `alg` member and to the operations its `use` and
-    /// `key_ops` allow ([`KeyOp::encrypting`], [`KeyOp::decrypting`]).
-    pub fn key_management_algorithms(&self, encrypt: bool) -> Vec<KeyManagementAlgorithm> {
+    /// The JWE key management algorithms for which this key may encrypt
+    /// (the sending side: a recipient's public key, or a shared key): those
+    /// its shape fits, narrowed to its `alg` member and to what its `use`
+    /// and `key_ops` allow ([`KeyOp::encrypting`]).
+    pub fn encryption_algorithms(&self) -> Vec<KeyManagementAlgorithm> {
+        self.key_management_algorithms(KeyOp::encrypting)
+    }
+
+    /// The JWE key management algorithms for which this key may decrypt
+    /// (the receiving side: a private or shared key), narrowed as
+    /// [`Jwk::encryption_algorithms`] is, with [`KeyOp::decrypting`].
+    pub fn decryption_algorithms(&self) -> Vec<KeyManagementAlgorithm> {
+        self.key_management_algorithms(KeyOp::decrypting)
+    }
+
+    fn key_management_algorithms(
+        &self,
+        operation: fn(KeyManagementAlgorithm) -> KeyOp,
+    ) -> Vec<KeyManagementAlgorithm> {
         KeyManagementAlgorithm::fitting(self.shape())
             .filter(|a| self.allows_algorithm((*a).into()))
-            .filter(|a| {
-                let op = if encrypt {
-                    KeyOp::encrypting(*a)
-                } else {
-                    KeyOp::decrypting(*a)
-                };
-                self.params.allows(op)
-            })
+            .filter(|a| self.params.allows(operation(*a)))
             .collect()
     }
 

@@ -134,9 +134,8 @@ fn built(alg: K) -> Result<K, Error> {
     Ok(alg)
 }
 
-/// The algorithms a JWK may be used with in this build, never none.
-fn algorithms(jwk: &Jwk, encrypt: bool) -> Result<Vec<K>, Error> {
-    let fitting = jwk.key_management_algorithms(encrypt);
+/// Of the algorithms `fitting` a JWK, those of this build, never none.
+fn algorithms(jwk: &Jwk, fitting: Vec<K>) -> Result<Vec<K>, Error> {
     if fitting.is_empty() {
         return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
             requested: String::from("a JWE key management algorithm"),
@@ -206,7 +205,7 @@ pub(crate) fn encrypting_key(
     jwk: &Jwk,
     provider: &Provider,
 ) -> Result<Arc<dyn EncryptingKey>, Error> {
-    let algorithms = algorithms(jwk, true)?;
+    let algorithms = algorithms(jwk, jwk.encryption_algorithms())?;
     let key = WrappingKey::from_jwk(jwk)?;
     Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
 }
@@ -216,7 +215,7 @@ pub(crate) fn decrypting_key(
     jwk: &Jwk,
     provider: &Provider,
 ) -> Result<Arc<dyn DecryptingKey>, Error> {
-    let algorithms = algorithms(jwk, false)?;
+    let algorithms = algorithms(jwk, jwk.decryption_algorithms())?;
     let key = UnwrappingKey::from_jwk(jwk)?;
     Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
 }
