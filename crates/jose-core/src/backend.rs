@@ -174,8 +174,9 @@ pub trait EncryptingKey: Send + Sync + Debug {
     fn key_encryptor(&self, alg: KeyManagementAlgorithm) -> Result<Box<dyn KeyEncryptor>, Error>;
 }
 
-/// The result of key management for one JWE recipient.
-#[derive(Debug, Default)]
+/// The result of key management for one JWE recipient. `Debug` never shows
+/// the CEK.
+#[derive(Default)]
 #[non_exhaustive]
 pub struct WrappedKey {
     /// The JWE Encrypted Key (empty for `dir` and `ECDH-ES`).
@@ -186,6 +187,16 @@ pub struct WrappedKey {
     /// Header parameters the algorithm adds: `epk`, `iv` and `tag` for AES-GCM
     /// key wrap, `p2s` and `p2c` for PBES2.
     pub header: Object,
+}
+
+impl Debug for WrappedKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WrappedKey")
+            .field("encrypted_key", &self.encrypted_key)
+            .field("cek", &self.cek.as_ref().map(|_| "***"))
+            .field("header", &self.header)
+            .finish()
+    }
 }
 
 impl WrappedKey {

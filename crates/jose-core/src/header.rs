@@ -257,12 +257,15 @@ impl Codec for Certificates {
 }
 
 /// Declares the registered members: the [`Header`] struct with one field
-/// per row, and everything that goes member by member.
+/// per row, and everything that goes member by member. A row names a
+/// `with_*` setter when every value of its type is valid; the members with
+/// rules of their own (`crit`, `x5c`, `x5t`, `x5t#S256`, `p2c`) are set
+/// through checked setters or [`Header::with_member`].
 macro_rules! header_members {
     (
         $(
             $(#[doc = $doc:literal])*
-            $field:ident: $ty:ty, $codec:ty, $setter:ident = $name:literal;
+            $field:ident: $ty:ty, $codec:ty $(, $setter:ident)? = $name:literal;
         )+
     ) => {
         /// A JOSE header: the union of protected and unprotected members.
@@ -289,14 +292,14 @@ macro_rules! header_members {
         pub const REGISTERED: &[&str] = &[$($name),+];
 
         impl Header {
-            $(
+            $($(
                 #[doc = concat!("Sets `", $name, "`.")]
                 #[must_use]
                 pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
                     self.$field = Some(value.into());
                     self
                 }
-            )+
+            )?)+
 
             /// Takes the registered members out of `obj`, checking each one's
             /// type and value, in the order of the table.
@@ -420,6 +423,29 @@ impl Header {
         Ok(self)
     }
 
+    /// Sets `crit`: names of extension members that must be understood.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for an empty list, a repeated name, or a name
+    /// registered by RFC 7515, 7516 or 7518 (`b64` aside).
+    pub fn with_crit<S: Into<String>>(
+        self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Result<Self, Error> {
+        let names: Vec<Value> = names.into_iter().map(|n| Value::String(n.into())).collect();
+        self.with_member("crit", names)
+    }
+
+    /// Sets `p2c`, the PBES2 iteration count.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for a count of 0.
+    pub fn with_p2c(self, count: u64) -> Result<Self, Error> {
+        self.with_member("p2c", count)
+    }
+
     /// Serializes the header as compact JSON.
     pub fn to_json(&self) -> String {
         // Serializing a map of strings and JSON values cannot fail.
@@ -447,7 +473,7 @@ header_members! {
     x5u: String, Text, with_x5u = "x5u";
     /// `crit`: extensions that must be understood (RFC 7515 section 4.1.11).
     /// Never empty when present.
-    crit: Vec<String>, Critical, with_crit = "crit";
+    crit: Vec<String>, Critical = "crit";
     /// `jwk`: the signer's or sender's public key as a JSON object (RFC 7515
     /// section 4.1.3). Never trusted by default; `jose-jwk` parses it.
     jwk: Object, Json, with_jwk = "jwk";
@@ -456,14 +482,14 @@ header_members! {
     epk: Object, Json, with_epk = "epk";
     /// `x5c`: X.509 certificate chain, DER, decoded from standard base64
     /// (RFC 7515 section 4.1.6).
-    x5c: Vec<Vec<u8>>, Certificates, with_x5c = "x5c";
+    x5c: Vec<Vec<u8>>, Certificates = "x5c";
     /// `b64`: whether the JWS payload is base64url-encoded (RFC 7797 section 3).
     b64: bool, Flag, with_b64 = "b64";
     /// `x5t`: SHA-1 thumbprint of the certificate, 20 bytes (RFC 7515 section 4.1.7).
-    x5t: Vec<u8>, Digest<20>, with_x5t = "x5t";
+    x5t: Vec<u8>, Digest<20> = "x5t";
     /// `x5t#S256`: SHA-256 thumbprint of the certificate, 32 bytes (RFC 7515
     /// section 4.1.8).
-    x5t_s256: Vec<u8>, Digest<32>, with_x5t_s256 = "x5t#S256";
+    x5t_s256: Vec<u8>, Digest<32> = "x5t#S256";
     /// `apu`: agreement PartyUInfo (RFC 7518 section 4.6.1.2).
     apu: Vec<u8>, Bytes, with_apu = "apu";
     /// `apv`: agreement PartyVInfo (RFC 7518 section 4.6.1.3).
@@ -475,7 +501,7 @@ header_members! {
     /// `p2s`: PBES2 salt input (RFC 7518 section 4.8.1.1).
     p2s: Vec<u8>, Bytes, with_p2s = "p2s";
     /// `p2c`: PBES2 iteration count (RFC 7518 section 4.8.1.2).
-    p2c: u64, Count, with_p2c = "p2c";
+    p2c: u64, Count = "p2c";
 }
 
 /// Joins the members of several header objects (protected, shared
@@ -639,9 +665,22 @@ mod tests {
 
     #[test]
     fn merges_equal_members_and_refuses_different_ones() {
-        let mut h = Header::new().with_kid("a").with_p2c(10u64);
-        h.merge(Header::new().with_p2c(10u64).with_member("e", 1).unwrap())
-            .unwrap();
+        let mut h = Header::new().with_kid("a").with_p2c(10).unwrap();
+        h.merge(
+            Header::new()
+                .with_p2c(10)
+                .unwrap()
+                .with_member("e", 1)
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(Header::new().with_p2c(0).is_err());
+        assert!(Header::new().with_crit(["alg"]).is_err());
+        assert!(Header::new().with_crit(Vec::<String>::new()).is_err());
+        assert_eq!(
+            Header::new().with_crit(["b64", "exp"]).unwrap().crit,
+            Some(alloc::vec!["b64".to_string(), "exp".to_string()])
+        );
         assert_eq!(h.other.len(), 1);
         assert_eq!(
             h.merge(Header::new().with_kid("b")),

@@ -61,6 +61,9 @@ pub fn concat_kdf(
             c.copy_from_slice(&counter.to_be_bytes());
         }
         let block = Zeroizing::new(hasher.hash(HashAlgorithm::Sha256, &input)?);
+        if block.len() != HashAlgorithm::Sha256.output_len() {
+            return Err(Error::ApiMisuse("the hasher's SHA-256 is not 32 bytes"));
+        }
         out.extend_from_slice(&block);
         counter = counter
             .checked_add(1)
@@ -204,6 +207,10 @@ pub fn rsa1_5_random_cek(
 /// [`rsa1_5_random_cek`]), so that every failure surfaces later as the same
 /// bad tag and the decryption is not a padding oracle (RFC 7516 section
 /// 11.5). `decrypted` is empty when the RSA operation failed.
+///
+/// The choice is constant-time in the bytes; what remains is the length of
+/// `decrypted` (read through bounds checks) and whatever branch the RSA
+/// operation itself takes on bad padding, which is the backend's to hide.
 pub fn rsa1_5_cek(random: Zeroizing<Vec<u8>>, decrypted: &[u8]) -> Zeroizing<Vec<u8>> {
     let good = decrypted.len().ct_eq(&random.len());
     let mut out = random;
@@ -223,12 +230,25 @@ mod tests {
     #[derive(Debug)]
     struct Sha256Stub;
 
-    /// Enough SHA-256 for the test: the RFC 7518 appendix C input only.
+    #[derive(Debug)]
+    struct Empty;
+
+    impl Hasher for Empty {
+        fn hash(&self, _: HashAlgorithm, _: &[u8]) -> Result<Vec<u8>, Error> {
+            Ok(Vec::new())
+        }
+    }
+
+    #[test]
+    fn a_hasher_of_the_wrong_size_is_an_error_not_a_long_loop() {
+        assert!(concat_kdf(&Empty, b"Z", 32, b"A128GCM", b"", b"").is_err());
+    }
+
+    /// A SHA-256 that answers the first 32 bytes of its input, to see the
+    /// layout of what the KDF hashes.
     impl Hasher for Sha256Stub {
         fn hash(&self, _: HashAlgorithm, data: &[u8]) -> Result<Vec<u8>, Error> {
-            // The input is counter || Z || OtherInfo; check its layout
-            // instead of hashing.
-            Ok(data.to_vec())
+            Ok(data.get(..32).unwrap_or(data).to_vec())
         }
     }
 

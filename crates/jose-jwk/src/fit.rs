@@ -38,11 +38,23 @@ impl Jwk {
         alg.requirement().check(self.shape())
     }
 
-    /// The JWS algorithms this key may sign or verify with: those its shape
-    /// fits, narrowed to its `alg` member if it has one. Whether `use` and
-    /// `key_ops` allow signing or verifying is the caller's check
-    /// ([`Parameters::allows`](crate::Parameters::allows)).
-    pub fn signature_algorithms(&self) -> Vec<JwsAlgorithm> {
+    /// The JWS algorithms this key may sign with: those its shape fits,
+    /// narrowed to its `alg` member, and none when its `use` or `key_ops`
+    /// forbid signing.
+    pub fn signing_algorithms(&self) -> Vec<JwsAlgorithm> {
+        self.signature_algorithms(KeyOp::Sign)
+    }
+
+    /// The JWS algorithms this key may verify with, narrowed as
+    /// [`Jwk::signing_algorithms`] is, for verification.
+    pub fn verification_algorithms(&self) -> Vec<JwsAlgorithm> {
+        self.signature_algorithms(KeyOp::Verify)
+    }
+
+    fn signature_algorithms(&self, operation: KeyOp) -> Vec<JwsAlgorithm> {
+        if !self.params.allows(operation) {
+            return Vec::new();
+        }
         JwsAlgorithm::fitting(self.shape())
             .filter(|a| self.allows_algorithm((*a).into()))
             .collect()

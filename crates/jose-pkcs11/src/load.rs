@@ -130,8 +130,13 @@ fn curve_of(params: &[u8]) -> Option<Curve> {
 }
 
 /// The point inside CKA_EC_POINT: a DER OCTET STRING around the SEC1 or
-/// Ed25519 encoding (some tokens give it bare).
-fn unwrap_octet_string(point: &[u8]) -> &[u8] {
+/// Ed25519 encoding, or (some tokens) the encoding bare. A value of the
+/// bare length is taken as bare: a bare point can start like a DER header
+/// (`04 3f` is both).
+fn unwrap_octet_string(point: &[u8], bare_len: usize) -> &[u8] {
+    if point.len() == bare_len {
+        return point;
+    }
     match point {
         [0x04, len, rest @ ..] if usize::from(*len) == rest.len() => rest,
         [0x04, 0x81, len, rest @ ..] if usize::from(*len) == rest.len() => rest,
@@ -190,7 +195,12 @@ fn curve_public(token: &Token, source: ObjectHandle) -> Result<(TokenKeyKind, Jw
     let crv = curve_of(&params).ok_or(Error::Unsupported(Unsupported::KeyFormat(
         "EC key on an unknown curve",
     )))?;
-    let raw = unwrap_octet_string(&point);
+    let bare_len = if crv == Curve::Ed25519 {
+        crv.coordinate_len()
+    } else {
+        1 + 2 * crv.coordinate_len()
+    };
+    let raw = unwrap_octet_string(&point, bare_len);
     if crv == Curve::Ed25519 {
         let okp = OkpKey::new(Curve::Ed25519, raw.to_vec(), None)?;
         return Ok((TokenKeyKind::Ed25519, Jwk::new(Key::Okp(okp))));
@@ -274,4 +284,26 @@ pub(crate) fn decrypt_algorithms(
     KeyManagementAlgorithm::fitting(shape(kind))
         .filter(|alg| mechanism::opens(kind, *alg, object, private))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_bare_or_wrapped() {
+        let mut bare = vec![0x04, 0x3f];
+        bare.resize(65, 7);
+        // A bare P-256 point whose x starts with 0x3f looks like a DER
+        // header: it stays whole.
+        assert_eq!(unwrap_octet_string(&bare, 65), &bare[..]);
+        let mut wrapped = vec![0x04, 65];
+        wrapped.extend_from_slice(&bare);
+        assert_eq!(unwrap_octet_string(&wrapped, 65), &bare[..]);
+        let ed = [9u8; 32];
+        let mut ed_wrapped = vec![0x04, 32];
+        ed_wrapped.extend_from_slice(&ed);
+        assert_eq!(unwrap_octet_string(&ed_wrapped, 32), &ed[..]);
+        assert_eq!(unwrap_octet_string(&ed, 32), &ed[..]);
+    }
 }

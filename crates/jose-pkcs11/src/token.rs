@@ -10,8 +10,8 @@ use cryptoki::object::{Attribute, AttributeType, ObjectClass, ObjectHandle};
 use cryptoki::session::{Session, UserType};
 use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
-use jose_core::{BackendError, Error, Unsupported};
-use jose_jwk::Provider;
+use jose_core::{BackendError, Curve, Error, Unsupported};
+use jose_jwk::{EcKey, Jwk, Key, Provider};
 use zeroize::Zeroizing;
 
 use crate::key::TokenKey;
@@ -143,6 +143,27 @@ pub(crate) struct Inner {
     pub(crate) software: Provider,
 }
 
+/// Refuses a software provider whose key check lets a point off its curve
+/// through: ECDH-ES on the token relies on it to refuse a hostile `epk`
+/// (an invalid-curve attack would otherwise reach `C_DeriveKey`).
+fn check_software(software: &Provider) -> Result<(), Error> {
+    for crv in [Curve::P256, Curve::P384, Curve::P521] {
+        let len = crv.coordinate_len();
+        let mut one = vec![0u8; len];
+        if let Some(last) = one.last_mut() {
+            *last = 1;
+        }
+        // (1, 1) lies on none of the NIST curves.
+        let off_curve = Jwk::new(Key::Ec(EcKey::new(crv, one.clone(), one, None)?));
+        if software.check(&off_curve).is_ok() {
+            return Err(Error::ApiMisuse(
+                "the software provider of TokenOptions must refuse EC points off their curve",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The most idle sessions kept open.
 const MAX_IDLE_SESSIONS: usize = 16;
 
@@ -172,7 +193,8 @@ pub struct TokenOptions {
     /// `CKM_ECDSA`, the Concat KDF and AES key wrap after ECDH-ES, RSA1_5's
     /// random CEK, OAEP decoding after raw RSA, and checks of public keys
     /// (an ECDH-ES `epk` on its curve). Any backend's provider does, such as
-    /// `jose_rustcrypto::PROVIDER`.
+    /// `jose_rustcrypto::PROVIDER`; [`Token::open`] refuses one whose check
+    /// accepts a point off its curve.
     pub software: Provider,
     /// Allow RSA-OAEP with SHA-256/384/512 on tokens that lack it (SoftHSM2
     /// up to 2.7 supports OAEP only with SHA-1): decrypt with raw RSA
@@ -214,6 +236,7 @@ impl Token {
         pin: &Pin,
         options: &TokenOptions,
     ) -> Result<Self, Error> {
+        check_software(&options.software)?;
         let ctx = context(module)?;
         let slots = ctx
             .get_slots_with_token()
@@ -445,5 +468,58 @@ impl Token {
             s.get_attributes(handle, types)
                 .map_err(|e| ck("pkcs11 attributes", e))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key provider whose check accepts anything.
+    #[derive(Debug)]
+    struct Permissive;
+
+    impl jose_jwk::KeyProvider for Permissive {
+        fn generate(&self, _: jose_core::KeyShape, _: &Provider) -> Result<Jwk, Error> {
+            Err(Error::ApiMisuse("not in this test"))
+        }
+
+        fn check(&self, _: &Jwk) -> Result<(), Error> {
+            Ok(())
+        }
+
+        fn public_from_private(&self, _: Curve, _: &[u8]) -> Result<Jwk, Error> {
+            Err(Error::ApiMisuse("not in this test"))
+        }
+    }
+
+    /// An invalid-curve attack on ECDH-ES reaches the token when the
+    /// software provider does not check points: such a provider is refused
+    /// before any module is loaded.
+    #[test]
+    fn a_software_provider_that_checks_no_points_is_refused() {
+        let permissive = Provider {
+            keys: &Permissive,
+            ..jose_rustcrypto::PROVIDER
+        };
+        let open = |software| {
+            Token::open(
+                Path::new("/nonexistent/libpkcs11.so"),
+                &TokenSelector::Label("x".into()),
+                &Pin::None,
+                &TokenOptions::new(software),
+            )
+        };
+        assert_eq!(
+            open(permissive).unwrap_err(),
+            Error::ApiMisuse(
+                "the software provider of TokenOptions must refuse EC points off their curve"
+            )
+        );
+        // The RustCrypto provider checks points: the module is what fails.
+        assert!(matches!(
+            open(jose_rustcrypto::PROVIDER),
+            Err(Error::Backend(_))
+        ));
     }
 }

@@ -17,7 +17,11 @@ impl Hasher for RustCryptoHasher {
             HashAlgorithm::Sha256 => sha2::Sha256::digest(data).to_vec(),
             HashAlgorithm::Sha384 => sha2::Sha384::digest(data).to_vec(),
             HashAlgorithm::Sha512 => sha2::Sha512::digest(data).to_vec(),
-            unknown => return Err(crate::unsupported(unknown.name())),
+            unknown => {
+                return Err(Error::Unsupported(jose_core::Unsupported::Operation(
+                    alloc::format!("hash {}", unknown.name()),
+                )));
+            }
         })
     }
 }

@@ -22,7 +22,8 @@ use jose_core::json::Object;
 use jose_core::key_management::{ecdh_es_decrypt, ecdh_es_encrypt};
 use jose_core::{
     ContentEncryptionAlgorithm, DecryptingKey, EncryptingKey, Error, Header, KeyDecryptor,
-    KeyEncryptor, KeyManagementAlgorithm as K, MalformedReason, Policy, Secret, WrappedKey,
+    KeyEncryptor, KeyManagementAlgorithm as K, KeyManagementMode, MalformedReason, Policy, Secret,
+    WrappedKey,
 };
 use jose_jwk::{Jwk, Key, Provider};
 use zeroize::Zeroizing;
@@ -45,11 +46,44 @@ pub const PBES2_DEFAULT_ITERATIONS: [(K, u64); 3] = [
 #[cfg(feature = "pbes2")]
 const PBES2_SALT_LEN: usize = 16;
 
+/// A shared symmetric key, and the one content encryption algorithm it is
+/// a CEK for when its JWK's `alg` names one (RFC 7520 section 3.6).
+struct SharedKey {
+    k: Secret,
+    cek_for: Option<ContentEncryptionAlgorithm>,
+}
+
+impl SharedKey {
+    fn from_jwk(jwk: &Jwk, k: &Secret) -> Self {
+        Self {
+            k: k.clone(),
+            cek_for: match jwk.alg() {
+                Some(jose_core::Algorithm::ContentEncryption(enc)) => Some(enc),
+                Some(_) | None => None,
+            },
+        }
+    }
+
+    /// The key as the CEK of `dir` for `enc`: of its length, and of that
+    /// `enc` if the JWK named one.
+    fn as_cek(&self, enc: ContentEncryptionAlgorithm) -> Result<Zeroizing<Vec<u8>>, Error> {
+        if self.cek_for.is_some_and(|only| only != enc) {
+            return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
+                requested: String::from(enc.name()),
+            }));
+        }
+        if self.k.len() != enc.key_len() {
+            return Err(Error::invalid_key("k", "has the wrong length for enc"));
+        }
+        Ok(Zeroizing::new(self.k.expose().to_vec()))
+    }
+}
+
 /// The sender's view of a recipient: its public key, or the shared key.
 enum WrappingKey {
     #[cfg(feature = "rsa")]
     Rsa(Box<rsa::PublicKey>),
-    Oct(Secret),
+    Oct(SharedKey),
     #[cfg(feature = "p256")]
     P256(p256::PublicKey),
     #[cfg(feature = "p384")]
@@ -64,7 +98,7 @@ enum WrappingKey {
 enum UnwrappingKey {
     #[cfg(feature = "rsa")]
     Rsa(Box<rsa::PrivateKey>),
-    Oct(Secret),
+    Oct(SharedKey),
     #[cfg(feature = "p256")]
     P256(p256::SecretKey),
     #[cfg(feature = "p384")]
@@ -120,15 +154,19 @@ pub(crate) fn epk(public: &Jwk) -> Result<Object, Error> {
     }
 }
 
-/// `alg` if this build implements it (the algorithms of symmetric keys
-/// have features of their own; the others come with their key type).
+/// `alg` if this build implements it: the algorithms that wrap a key need
+/// `aes` (AES key wrap and AES-GCM key wrap, the wrap step of ECDH-ES+A*KW
+/// and PBES2), PBES2 needs `pbes2`; the others come with their key type.
 fn built(alg: K) -> Result<K, Error> {
-    let gcm = matches!(alg, K::A128GcmKw | K::A192GcmKw | K::A256GcmKw);
+    let wraps = matches!(
+        alg.mode(),
+        KeyManagementMode::KeyWrapping | KeyManagementMode::KeyAgreementWithKeyWrapping
+    );
     let pbes2 = matches!(
         alg,
         K::Pbes2Hs256A128Kw | K::Pbes2Hs384A192Kw | K::Pbes2Hs512A256Kw
     );
-    if (gcm && !cfg!(feature = "aes")) || (pbes2 && !cfg!(feature = "pbes2")) {
+    if (wraps && !cfg!(feature = "aes")) || (pbes2 && !cfg!(feature = "pbes2")) {
         return Err(crate::unsupported(alg.name()));
     }
     Ok(alg)
@@ -159,7 +197,7 @@ impl WrappingKey {
         Ok(match jwk.key() {
             #[cfg(feature = "rsa")]
             Key::Rsa(_) => Self::Rsa(Box::new(rsa::PublicKey::from_jwk(jwk)?)),
-            Key::Oct(k) => Self::Oct(k.k().clone()),
+            Key::Oct(k) => Self::Oct(SharedKey::from_jwk(jwk, k.k())),
             #[cfg(nist_ecdh)]
             Key::Ec(k) => match k.crv() {
                 #[cfg(feature = "p256")]
@@ -182,7 +220,7 @@ impl UnwrappingKey {
         Ok(match jwk.key() {
             #[cfg(feature = "rsa")]
             Key::Rsa(_) => Self::Rsa(Box::new(rsa::PrivateKey::from_jwk(jwk)?)),
-            Key::Oct(k) => Self::Oct(k.k().clone()),
+            Key::Oct(k) => Self::Oct(SharedKey::from_jwk(jwk, k.k())),
             #[cfg(nist_ecdh)]
             Key::Ec(k) => match k.crv() {
                 #[cfg(feature = "p256")]
@@ -252,13 +290,14 @@ impl Bound<WrappingKey, K> {
     /// Key management with a shared symmetric key.
     fn encrypt_oct(
         &self,
-        k: &Secret,
+        shared: &SharedKey,
         header: &Header,
         enc: ContentEncryptionAlgorithm,
         cek: &[u8],
     ) -> Result<WrappedKey, Error> {
         // The header carries the caller's PBES2 p2c and p2s.
         let _ = header;
+        let k = &shared.k;
         match self.alg {
             K::A128Kw | K::A192Kw | K::A256Kw => Ok(WrappedKey::wrapped(
                 self.provider.key_wrap.wrap_key(k.expose(), cek)?,
@@ -274,15 +313,7 @@ impl Bound<WrappingKey, K> {
                 params.insert("tag".into(), Value::String(b64::encode(&wrapped.tag)));
                 Ok(WrappedKey::wrapped(wrapped.wrapped, params))
             }
-            K::Dir => {
-                if k.len() != enc.key_len() {
-                    return Err(Error::invalid_key("k", "has the wrong length for enc"));
-                }
-                Ok(WrappedKey::direct(
-                    Zeroizing::new(k.expose().to_vec()),
-                    Object::new(),
-                ))
-            }
+            K::Dir => Ok(WrappedKey::direct(shared.as_cek(enc)?, Object::new())),
             #[cfg(feature = "pbes2")]
             alg @ (K::Pbes2Hs256A128Kw | K::Pbes2Hs384A192Kw | K::Pbes2Hs512A256Kw) => {
                 let p2c = header.p2c.unwrap_or_else(|| {
@@ -397,13 +428,14 @@ impl Bound<UnwrappingKey, K> {
     /// Key management with a shared symmetric key.
     fn decrypt_oct(
         &self,
-        k: &Secret,
+        shared: &SharedKey,
         header: &Header,
         enc: ContentEncryptionAlgorithm,
         encrypted_key: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
         // The header carries AES-GCM key wrap's iv and tag, PBES2's p2s and p2c.
         let _ = header;
+        let k = &shared.k;
         match self.alg {
             K::A128Kw | K::A192Kw | K::A256Kw => {
                 self.provider.key_wrap.unwrap_key(k.expose(), encrypted_key)
@@ -419,10 +451,7 @@ impl Bound<UnwrappingKey, K> {
                         MalformedReason::Invalid("must be empty for dir"),
                     ));
                 }
-                if k.len() != enc.key_len() {
-                    return Err(Error::invalid_key("k", "has the wrong length for enc"));
-                }
-                Ok(Zeroizing::new(k.expose().to_vec()))
+                shared.as_cek(enc)
             }
             #[cfg(feature = "pbes2")]
             alg @ (K::Pbes2Hs256A128Kw | K::Pbes2Hs384A192Kw | K::Pbes2Hs512A256Kw) => {

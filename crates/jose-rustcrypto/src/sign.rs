@@ -3,7 +3,7 @@
 //! Keys are parsed once into a [`SignKey`] or [`VerifyKey`] and shared
 //! through an `Arc` by every signer or verifier bound to one algorithm.
 //! Which algorithms a key offers comes from the table of `jose_core::key`
-//! (through [`Jwk::signature_algorithms`]); which it can do here depends
+//! (through [`Jwk::signing_algorithms`]); which it can do here depends
 //! on the crate features.
 
 use alloc::boxed::Box;
@@ -99,9 +99,8 @@ impl fmt::Debug for VerifyKey {
     }
 }
 
-/// The algorithms a JWK may sign or verify with, never none.
-fn algorithms(jwk: &Jwk) -> Result<Vec<JwsAlgorithm>, Error> {
-    let algs = jwk.signature_algorithms();
+/// Of the algorithms `fitting` a JWK, never none.
+fn algorithms(algs: Vec<JwsAlgorithm>) -> Result<Vec<JwsAlgorithm>, Error> {
     if algs.is_empty() {
         return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
             requested: String::from("a JWS algorithm"),
@@ -169,7 +168,7 @@ pub(crate) fn signing_key(jwk: &Jwk, provider: &Provider) -> Result<Arc<dyn Sign
     if !jwk.params().allows(KeyOp::Sign) {
         return Err(Error::Policy(Policy::KeyUseForbidden("signing")));
     }
-    let algorithms = algorithms(jwk)?;
+    let algorithms = algorithms(jwk.signing_algorithms())?;
     let key = SignKey::from_jwk(jwk)?;
     Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
 }
@@ -182,7 +181,7 @@ pub(crate) fn verifying_key(
     if !jwk.params().allows(KeyOp::Verify) {
         return Err(Error::Policy(Policy::KeyUseForbidden("verification")));
     }
-    let algorithms = algorithms(jwk)?;
+    let algorithms = algorithms(jwk.verification_algorithms())?;
     let key = VerifyKey::from_jwk(jwk)?;
     let handle = Handle::new(key, algorithms, jwk.kid(), provider);
     // Bind every algorithm once: a verification then costs no allocation

@@ -176,25 +176,37 @@ fn symmetric_jwe_follows_aes_and_pbes2() {
     let aes = cfg!(feature = "aes");
     let key = PROVIDER.generate(KeyShape::Oct { len: 16 }).unwrap();
     assert_eq!(PROVIDER.content_cipher(Enc::A128Gcm).is_ok(), aes);
-    let gcm_kw = PROVIDER.encryptor(&key, Alg::A128GcmKw).map(drop);
-    let jwe = jose_jwe::JweBuilder::new(b"x", Enc::A128Gcm)
-        .compact(&PROVIDER, &PROVIDER.encryptor(&key, Alg::A128Kw).unwrap());
+    // Every algorithm that wraps a key needs AES.
+    for alg in [Alg::A128Kw, Alg::A128GcmKw] {
+        let encryptor = PROVIDER.encryptor(&key, alg);
+        if aes {
+            let jwe = jose_jwe::JweBuilder::new(b"x", Enc::A128Gcm)
+                .compact(&PROVIDER, &encryptor.unwrap())
+                .unwrap();
+            assert_eq!(jwe.split('.').count(), 5);
+        } else {
+            unsupported(encryptor.map(drop), "aes");
+        }
+    }
+    // A key whose only algorithm this build lacks is unsupported.
+    let only_gcm_kw = Jwk::oct(&[7; 16])
+        .unwrap()
+        .with_alg(Alg::A128GcmKw)
+        .unwrap();
+    let only = PROVIDER.encryptor(&only_gcm_kw, Alg::A128GcmKw).map(drop);
     if aes {
-        gcm_kw.unwrap();
-        jwe.unwrap();
+        only.unwrap();
     } else {
-        // A key that fits only algorithms this build lacks is refused as
-        // unsupported when its only algorithm is off...
-        let only_gcm_kw = Jwk::oct(&[7; 16])
-            .unwrap()
-            .with_alg(Alg::A128GcmKw)
-            .unwrap();
-        unsupported(
-            PROVIDER.encryptor(&only_gcm_kw, Alg::A128GcmKw).map(drop),
-            "aes",
-        );
-        // ...and the key wrap and the content ciphers are not there.
-        unsupported(jwe, "aes");
+        unsupported(only, "aes");
+    }
+    // `dir` needs no key wrap, only a content cipher.
+    let cek = Jwk::oct(&[7; 16]).unwrap();
+    let dir = jose_jwe::JweBuilder::new(b"x", Enc::A128Gcm)
+        .compact(&PROVIDER, &PROVIDER.encryptor(&cek, Alg::Dir).unwrap());
+    if aes {
+        dir.unwrap();
+    } else {
+        unsupported(dir, "aes");
     }
     let password = Jwk::oct(b"correct horse").unwrap();
     let pbes2 = PROVIDER

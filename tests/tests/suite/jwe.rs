@@ -1756,6 +1756,33 @@ mod attacks {
 
     use super::rfc7520_files::*;
 
+    /// A CEK whose JWK names its content encryption algorithm (RFC 7520
+    /// section 3.6) serves `dir` for that `enc` only: a 32-byte "A256GCM"
+    /// key is not also an A128CBC-HS256 key, though the lengths agree.
+    #[test]
+    fn a_cek_named_for_one_enc_serves_no_other() {
+        let bytes = [7u8; 32];
+        let cek = jwk_of(&json!({"kty": "oct", "k": b64::encode(&bytes), "alg": "A256GCM"}));
+        assert_err!(
+            JweBuilder::new(b"x", Enc::A128CbcHs256).compact(&P, encryptor(&cek, Alg::Dir).as_ref()),
+            Error::Policy(Policy::KeyAlgorithmMismatch { .. })
+        );
+        let other = JweBuilder::new(b"x", Enc::A128CbcHs256)
+            .compact(&P, encryptor(&oct_jwk(&bytes), Alg::Dir).as_ref())
+            .unwrap();
+        assert_err!(
+            allow(&[Alg::Dir], &[Enc::A128CbcHs256]).decrypt(&P, &other, &decrypting(&cek)),
+            Error::Policy(Policy::KeyAlgorithmMismatch { .. })
+        );
+        let own = JweBuilder::new(b"x", Enc::A256Gcm)
+            .compact(&P, encryptor(&cek, Alg::Dir).as_ref())
+            .unwrap();
+        let opened = allow(&[Alg::Dir], &[Enc::A256Gcm])
+            .decrypt(&P, &own, &decrypting(&cek))
+            .unwrap();
+        assert_eq!(&*opened.plaintext, b"x");
+    }
+
     /// RFC 7520 5.8 (A128KW, A128GCM): compact and its key.
     fn kw_vector() -> (Value, String, Arc<dyn DecryptingKey>) {
         let v = vector(F5_8);
