@@ -252,6 +252,11 @@ fn a_token_store_finds_keys_by_kid() {
         .verify(&jws, &store)
         .unwrap();
     assert_eq!(verified.payload, PAYLOAD);
+    // The store names the key that verified: label, thumbprint, position.
+    let position = store.keys().iter().position(|k| k.label() == "ec-p384");
+    assert_eq!(verified.key.kid.as_deref(), Some("ec-p384"));
+    assert_eq!(Some(verified.key.index), position);
+    assert_eq!(verified.key.thumbprint, thumbprint(&key("ec-p384")));
     // Decrypt through the store.
     let p256 = key("ec-p256");
     let encryptor = PROVIDER
@@ -267,6 +272,18 @@ fn a_token_store_finds_keys_by_kid() {
         .decrypt(&PROVIDER, &jwe, &store)
         .unwrap();
     assert_eq!(&*opened.plaintext, PAYLOAD);
+    assert_eq!(opened.key.kid.as_deref(), Some("ec-p256"));
+    assert_eq!(opened.key.thumbprint, thumbprint(&p256));
+    // A token key given alone reports the same identity, as position 0.
+    assert_eq!(p256.identity().kid.as_deref(), Some("ec-p256"));
+    assert_eq!(p256.identity().thumbprint, thumbprint(&p256));
+}
+
+/// The SHA-256 thumbprint of a token key's public JWK.
+fn thumbprint(key: &TokenKey) -> Option<[u8; 32]> {
+    let jwk = key.public_jwk()?;
+    let t = jwk.thumbprint(&PROVIDER, jose_core::HashAlgorithm::Sha256);
+    t.ok()?.try_into().ok()
 }
 
 #[test]

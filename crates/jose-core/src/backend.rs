@@ -38,6 +38,7 @@
 //! failures of the device or service itself.
 
 use alloc::boxed::Box;
+use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt::Debug;
@@ -138,6 +139,13 @@ pub trait VerifyingKey: Send + Sync + Debug {
     ///
     /// [`Policy::KeyAlgorithmMismatch`] when the key cannot verify `alg`.
     fn verifier(&self, alg: JwsAlgorithm) -> Result<Arc<dyn Verifier>, Error>;
+
+    /// The key's identity, for a store of this one key. The default is its
+    /// `kid` alone, made anew on each call; backends build it once, with
+    /// the thumbprint.
+    fn identity(&self) -> Arc<KeyIdentity> {
+        Arc::new(KeyIdentity::new(self.key_id().map(String::from), None, 0))
+    }
 }
 
 /// A key handle that can receive JWEs: it hands out [`KeyDecryptor`]s bound
@@ -155,6 +163,13 @@ pub trait DecryptingKey: Send + Sync + Debug {
     ///
     /// [`Policy::KeyAlgorithmMismatch`] when the key cannot be used with `alg`.
     fn key_decryptor(&self, alg: KeyManagementAlgorithm) -> Result<Arc<dyn KeyDecryptor>, Error>;
+
+    /// The key's identity, for a store of this one key. The default is its
+    /// `kid` alone, made anew on each call; backends build it once, with
+    /// the thumbprint.
+    fn identity(&self) -> Arc<KeyIdentity> {
+        Arc::new(KeyIdentity::new(self.key_id().map(String::from), None, 0))
+    }
 }
 
 /// A key handle that can address JWEs to its owner: it hands out
@@ -327,6 +342,59 @@ pub trait ContentCipher: Send + Sync + Debug {
     ) -> Result<Zeroizing<Vec<u8>>, Error>;
 }
 
+/// Which key verified or decrypted a message, as `Verified`, `Decrypted`
+/// and `Jwt` report it: what an application binds an issuer to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct KeyIdentity {
+    /// The key's `kid`, if it has one.
+    pub kid: Option<String>,
+    /// The RFC 7638 SHA-256 thumbprint of the public key; `None` for a
+    /// symmetric key (its thumbprint would be a hash of the secret) and for
+    /// a key whose store computes none.
+    pub thumbprint: Option<[u8; 32]>,
+    /// The key's position in its store: in a JWK Set's `keys` array, among
+    /// a token's keys; 0 for a store of one key.
+    pub index: usize,
+}
+
+impl KeyIdentity {
+    /// An identity from its parts.
+    pub fn new(kid: Option<String>, thumbprint: Option<[u8; 32]>, index: usize) -> Self {
+        Self {
+            kid,
+            thumbprint,
+            index,
+        }
+    }
+}
+
+/// A key that a store offers for one message, with its identity.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Candidate<T: ?Sized> {
+    /// The verifier or key decryptor.
+    pub key: Arc<T>,
+    /// Which key of the store it is.
+    pub identity: Arc<KeyIdentity>,
+}
+
+impl<T: ?Sized> Candidate<T> {
+    /// A candidate from its parts.
+    pub fn new(key: Arc<T>, identity: Arc<KeyIdentity>) -> Self {
+        Self { key, identity }
+    }
+}
+
+impl<T: ?Sized> Clone for Candidate<T> {
+    fn clone(&self) -> Self {
+        Self {
+            key: Arc::clone(&self.key),
+            identity: Arc::clone(&self.identity),
+        }
+    }
+}
+
 /// Finds the keys that may verify or decrypt a message.
 ///
 /// A JWK Set is a key store (`jose_jwk::JwkSetStore`), a PKCS#11 token is
@@ -334,9 +402,16 @@ pub trait ContentCipher: Send + Sync + Debug {
 /// Implementations return only keys that may be used for `alg`: the
 /// caller has already checked `alg` against its allow-list, and the store
 /// checks it against each key's type, `alg`, `use` and `key_ops`.
+///
+/// A store of several keys that is given a header with a `kid` offers the
+/// keys with that `kid` only: a key without `kid` (another tenant's, say)
+/// is not tried unless the store was told to (`jose_jwk::JwkSetStore`
+/// says how). A store of one key (a `VerifyingKey` or `DecryptingKey`
+/// given directly) is the caller's choice of key: it refuses a header
+/// naming another `kid`, and serves one naming any `kid` when it has none.
 pub trait KeyStore: Send + Sync + Debug {
     /// Verifiers for a JWS signature with algorithm `alg` and this header,
-    /// best candidates first (a `kid` match before keys without a `kid`).
+    /// each with the identity of its key.
     ///
     /// # Errors
     ///
@@ -345,10 +420,10 @@ pub trait KeyStore: Send + Sync + Debug {
         &self,
         alg: JwsAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn Verifier>>, Error>;
+    ) -> Result<Vec<Candidate<dyn Verifier>>, Error>;
 
     /// Key decryptors for a JWE recipient with algorithm `alg` and this
-    /// joint header, best candidates first.
+    /// joint header, each with the identity of its key.
     ///
     /// # Errors
     ///
@@ -357,7 +432,7 @@ pub trait KeyStore: Send + Sync + Debug {
         &self,
         alg: KeyManagementAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error>;
+    ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error>;
 }
 
 /// One verifying key is a key store of one key: it offers itself when it
@@ -367,25 +442,32 @@ impl KeyStore for dyn VerifyingKey {
         &self,
         alg: JwsAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+    ) -> Result<Vec<Candidate<dyn Verifier>>, Error> {
         if !kid_fits(header, self.key_id()) || !self.algorithms().contains(&alg) {
             return Ok(Vec::new());
         }
-        Ok(alloc::vec![self.verifier(alg)?])
+        Ok(alloc::vec![Candidate::new(
+            self.verifier(alg)?,
+            self.identity()
+        )])
     }
 
     fn key_decryptors(
         &self,
         _: KeyManagementAlgorithm,
         _: &Header,
-    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+    ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error> {
         Ok(Vec::new())
     }
 }
 
 /// One decrypting key is a key store of one key.
 impl KeyStore for dyn DecryptingKey {
-    fn verifiers(&self, _: JwsAlgorithm, _: &Header) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+    fn verifiers(
+        &self,
+        _: JwsAlgorithm,
+        _: &Header,
+    ) -> Result<Vec<Candidate<dyn Verifier>>, Error> {
         Ok(Vec::new())
     }
 
@@ -393,15 +475,19 @@ impl KeyStore for dyn DecryptingKey {
         &self,
         alg: KeyManagementAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+    ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error> {
         if !kid_fits(header, self.key_id()) || !self.algorithms().contains(&alg) {
             return Ok(Vec::new());
         }
-        Ok(alloc::vec![self.key_decryptor(alg)?])
+        Ok(alloc::vec![Candidate::new(
+            self.key_decryptor(alg)?,
+            self.identity()
+        )])
     }
 }
 
-/// Whether a key with `kid` may serve a message whose header names one.
+/// Whether the one key of a store, with `kid`, may serve a message whose
+/// header names one: not when the two differ.
 fn kid_fits(header: &Header, kid: Option<&str>) -> bool {
     match (header.kid.as_deref(), kid) {
         (Some(wanted), Some(have)) => wanted == have,
@@ -417,7 +503,7 @@ impl<S: KeyStore> KeyStore for [S] {
         &self,
         alg: JwsAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+    ) -> Result<Vec<Candidate<dyn Verifier>>, Error> {
         let mut out = Vec::new();
         for store in self {
             out.extend(store.verifiers(alg, header)?);
@@ -429,7 +515,7 @@ impl<S: KeyStore> KeyStore for [S] {
         &self,
         alg: KeyManagementAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+    ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error> {
         let mut out = Vec::new();
         for store in self {
             out.extend(store.key_decryptors(alg, header)?);
@@ -444,7 +530,7 @@ impl<S: KeyStore> KeyStore for Vec<S> {
         &self,
         alg: JwsAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+    ) -> Result<Vec<Candidate<dyn Verifier>>, Error> {
         self.as_slice().verifiers(alg, header)
     }
 
@@ -452,7 +538,7 @@ impl<S: KeyStore> KeyStore for Vec<S> {
         &self,
         alg: KeyManagementAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+    ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error> {
         self.as_slice().key_decryptors(alg, header)
     }
 }
@@ -495,6 +581,7 @@ forward!(VerifyingKey for [&T, Box<T>, Arc<T>] {
     fn algorithms(&self) -> &[JwsAlgorithm];
     fn key_id(&self) -> Option<&str>;
     fn verifier(&self, alg: JwsAlgorithm) -> Result<Arc<dyn Verifier>, Error>;
+    fn identity(&self) -> Arc<KeyIdentity>;
 });
 
 forward!(EncryptingKey for [&T, Box<T>, Arc<T>] {
@@ -507,6 +594,7 @@ forward!(DecryptingKey for [&T, Box<T>, Arc<T>] {
     fn algorithms(&self) -> &[KeyManagementAlgorithm];
     fn key_id(&self) -> Option<&str>;
     fn key_decryptor(&self, alg: KeyManagementAlgorithm) -> Result<Arc<dyn KeyDecryptor>, Error>;
+    fn identity(&self) -> Arc<KeyIdentity>;
 });
 
 forward!(KeyEncryptor for [&T, Box<T>, Arc<T>] {
@@ -532,12 +620,16 @@ forward!(KeyDecryptor for [&T, Box<T>, Arc<T>] {
 });
 
 forward!(KeyStore for [&T, Box<T>, Arc<T>] {
-    fn verifiers(&self, alg: JwsAlgorithm, header: &Header) -> Result<Vec<Arc<dyn Verifier>>, Error>;
+    fn verifiers(
+        &self,
+        alg: JwsAlgorithm,
+        header: &Header
+    ) -> Result<Vec<Candidate<dyn Verifier>>, Error>;
     fn key_decryptors(
         &self,
         alg: KeyManagementAlgorithm,
         header: &Header
-    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error>;
+    ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error>;
 });
 
 /// A source of cryptographically secure random bytes.

@@ -195,6 +195,9 @@ pub enum Policy {
     NotProtected(String),
     /// A header parameter is above a configured limit (such as PBES2 `p2c`).
     LimitExceeded(&'static str),
+    /// A key set holds both symmetric and asymmetric keys for verification,
+    /// the setting of key confusion; it needs an explicit opt-in.
+    MixedKeyTypes,
 }
 
 impl fmt::Display for Policy {
@@ -222,6 +225,9 @@ impl fmt::Display for Policy {
             Self::NoMatchingKey => f.write_str("no key fits the message"),
             Self::LimitExceeded(name) => {
                 write!(f, "header \"{name}\" is above the configured limit")
+            }
+            Self::MixedKeyTypes => {
+                f.write_str("the key set holds both symmetric and asymmetric keys for verification")
             }
             Self::NotProtected(name) => write!(
                 f,

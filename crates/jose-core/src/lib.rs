@@ -52,9 +52,9 @@ pub use alg::{
     KeyManagementAlgorithm, KeyManagementMode, KeyType,
 };
 pub use backend::{
-    ContentCipher, DecryptingKey, EncryptedContent, EncryptingKey, HashAlgorithm, Hasher,
-    KeyDecryptor, KeyEncryptor, KeyStore, KeyWrap, SecureRandom, Signer, SigningKey, Verifier,
-    VerifyingKey, WrappedKey,
+    Candidate, ContentCipher, DecryptingKey, EncryptedContent, EncryptingKey, HashAlgorithm,
+    Hasher, KeyDecryptor, KeyEncryptor, KeyIdentity, KeyStore, KeyWrap, SecureRandom, Signer,
+    SigningKey, Verifier, VerifyingKey, WrappedKey,
 };
 pub use error::{
     BackendError, Error, InvalidClaim, InvalidKey, Malformed, MalformedReason, Policy, Result,

@@ -2,13 +2,14 @@
 //! keys from a [`KeyStore`].
 
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use jose_core::header::{self, Header};
 use jose_core::json::Object;
 use jose_core::{
-    Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Error, KeyManagementAlgorithm,
-    KeyStore, MalformedReason, Policy, b64,
+    Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Error, KeyIdentity,
+    KeyManagementAlgorithm, KeyStore, MalformedReason, Policy, b64,
 };
 use jose_jwk::Provider;
 use zeroize::Zeroizing;
@@ -48,6 +49,10 @@ pub struct Decrypted {
     pub alg: KeyManagementAlgorithm,
     /// The content encryption algorithm used.
     pub enc: ContentEncryptionAlgorithm,
+    /// Which key of the store opened the message: its `kid`, thumbprint and
+    /// position. An application that trusts several parties checks this,
+    /// not the header, to learn who the message is from.
+    pub key: Arc<KeyIdentity>,
 }
 
 impl Decryption {
@@ -162,6 +167,7 @@ impl Decryption {
                     alg,
                     enc,
                     plaintext,
+                    key,
                 }) => {
                     let aad = match &raw.aad_b64 {
                         Some(a) => Some(b64::decode("aad", a)?),
@@ -175,6 +181,7 @@ impl Decryption {
                         recipient_index: index,
                         alg,
                         enc,
+                        key,
                     });
                 }
                 Err(e) => {
@@ -260,7 +267,8 @@ impl Decryption {
             return Err(Error::Policy(Policy::NoMatchingKey));
         }
         let mut error = Error::DecryptionFailed;
-        for decryptor in &candidates {
+        for candidate in &candidates {
+            let decryptor = &candidate.key;
             if decryptor.algorithm() != alg {
                 continue;
             }
@@ -273,27 +281,26 @@ impl Decryption {
                 }
             };
             // A tag failure tries the next key: every failure looks the same.
-            if let Ok(plaintext) = cipher.decrypt(&cek, &raw.iv, aad, &raw.ciphertext, &raw.tag) {
-                {
-                    let plaintext = match joint.zip {
-                        None => plaintext,
-                        Some(CompressionAlgorithm::Def) => {
-                            inflate(&plaintext, self.limits.max_plaintext)?
-                        }
-                        Some(_) => {
-                            return Err(Error::Unsupported(jose_core::Unsupported::Algorithm(
-                                "zip".into(),
-                            )));
-                        }
-                    };
-                    return Ok(Opened {
-                        joint,
-                        alg,
-                        enc,
-                        plaintext,
-                    });
+            let Ok(plaintext) = cipher.decrypt(&cek, &raw.iv, aad, &raw.ciphertext, &raw.tag)
+            else {
+                continue;
+            };
+            let plaintext = match joint.zip {
+                None => plaintext,
+                Some(CompressionAlgorithm::Def) => inflate(&plaintext, self.limits.max_plaintext)?,
+                Some(_) => {
+                    return Err(Error::Unsupported(jose_core::Unsupported::Algorithm(
+                        "zip".into(),
+                    )));
                 }
-            }
+            };
+            return Ok(Opened {
+                joint,
+                alg,
+                enc,
+                plaintext,
+                key: Arc::clone(&candidate.identity),
+            });
         }
         Err(error)
     }
@@ -305,6 +312,7 @@ struct Opened {
     alg: KeyManagementAlgorithm,
     enc: ContentEncryptionAlgorithm,
     plaintext: Zeroizing<Vec<u8>>,
+    key: Arc<KeyIdentity>,
 }
 
 /// Raw DEFLATE (RFC 1951) with a bound on the output (zip bombs).

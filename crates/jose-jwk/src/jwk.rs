@@ -7,7 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use jose_core::json::Object;
-use jose_core::{Algorithm, Error, HashAlgorithm, KeyShape, KeyType, Secret, b64};
+use jose_core::{Algorithm, Error, HashAlgorithm, KeyIdentity, KeyShape, KeyType, Secret, b64};
 use zeroize::Zeroizing;
 
 use crate::key::{Key, OctKey};
@@ -236,6 +236,18 @@ impl Jwk {
         provider
             .hasher
             .hash(hash, self.thumbprint_input().as_bytes())
+    }
+
+    /// The key's identity at position `index` of its store: its `kid` and
+    /// the RFC 7638 SHA-256 thumbprint of its public half. A symmetric key
+    /// gets no thumbprint (it would be a hash of the secret), nor does any
+    /// key when the provider's hasher lacks SHA-256.
+    pub fn identity(&self, provider: &Provider, index: usize) -> KeyIdentity {
+        let thumbprint = self
+            .to_public()
+            .and_then(|public| public.thumbprint(provider, HashAlgorithm::Sha256).ok())
+            .and_then(|t| <[u8; 32]>::try_from(t).ok());
+        KeyIdentity::new(self.kid().map(String::from), thumbprint, index)
     }
 
     /// The JWK thumbprint, base64url-encoded.

@@ -49,7 +49,7 @@ mod sign;
 mod verify;
 
 pub use sign::{JwsBuilder, SignatureSpec};
-pub use verify::{Verification, Verified};
+pub use verify::{Verification, Verified, VerifiedSignature};
 
 use jose_core::{Error, MalformedReason};
 

@@ -3,11 +3,14 @@
 
 use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use jose_core::header::{self, Header};
 use jose_core::json::Object;
-use jose_core::{Algorithm, Error, JwsAlgorithm, KeyStore, MalformedReason, Policy, b64};
+use jose_core::{
+    Algorithm, Error, JwsAlgorithm, KeyIdentity, KeyStore, MalformedReason, Policy, b64,
+};
 
 use crate::Limits;
 use crate::parse::{self, RawJws, RawSignature};
@@ -22,10 +25,23 @@ pub struct Verification {
     allowed: Vec<JwsAlgorithm>,
     understood: Vec<String>,
     limits: Limits,
+    all_signatures: bool,
 }
 
 /// A verified JWS: the protected header that the signature covers, the
-/// unprotected header (JSON serializations only), and the payload.
+/// unprotected header (JSON serializations only), the payload, and which
+/// signature and key verified it.
+///
+/// # What "verified" means with several signatures
+///
+/// A general JSON JWS carries several signatures over one payload. By
+/// default it verifies when *one* of them, tried in order, verifies with a
+/// key from the store: `signature_index`, `alg`, `key` and the headers are
+/// that signature's, and `signatures` lists it alone. Signatures after it
+/// are not checked, and one before it that failed is not reported. With
+/// [`Verification::require_all_signatures`] every signature must verify,
+/// each with some key of the store, and `signatures` lists them all, in
+/// order; the headers and `key` are then those of the first.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Verified {
@@ -40,6 +56,24 @@ pub struct Verified {
     pub signature_index: usize,
     /// The algorithm of the verified signature.
     pub alg: JwsAlgorithm,
+    /// Which key of the store verified it: its `kid`, thumbprint and
+    /// position. An application that trusts several issuers binds the
+    /// issuer to this, not to the header's `kid`.
+    pub key: Arc<KeyIdentity>,
+    /// Every signature that verified, in order (see above).
+    pub signatures: Vec<VerifiedSignature>,
+}
+
+/// One signature of a JWS that verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifiedSignature {
+    /// Its index in the `signatures` array (0 for compact and flattened).
+    pub index: usize,
+    /// Its algorithm.
+    pub alg: JwsAlgorithm,
+    /// The key that verified it.
+    pub key: Arc<KeyIdentity>,
 }
 
 /// What the signatures of one JWS share while they are checked in turn.
@@ -65,7 +99,17 @@ impl Verification {
             allowed: allowed.to_vec(),
             understood: Vec::new(),
             limits: Limits::default(),
+            all_signatures: false,
         })
+    }
+
+    /// Requires every signature of a general JSON JWS to verify, each with
+    /// some key of the store, instead of any one of them (see
+    /// [`Verified`]). A compact or flattened JWS has one signature either way.
+    #[must_use]
+    pub fn require_all_signatures(mut self) -> Self {
+        self.all_signatures = true;
+        self
     }
 
     /// Declares a `crit` extension parameter the caller understands and
@@ -129,17 +173,26 @@ impl Verification {
         detached: Option<&[u8]>,
         keys: &dyn KeyStore,
     ) -> Result<Verified, Error> {
-        let mut first_error = None;
         let mut shared = Shared::default();
+        let mut verified: Option<Verified> = None;
+        let mut first_error = None;
         for (index, sig) in raw.signatures.iter().enumerate() {
             match self.check_one(&raw, sig, index, detached, keys, &mut shared) {
-                Ok(v) => return Ok(v),
+                Ok(one) => match &mut verified {
+                    None => verified = Some(one),
+                    Some(first) => first.signatures.extend(one.signatures),
+                },
+                Err(e) if self.all_signatures => return Err(e),
                 Err(e) => {
                     first_error.get_or_insert(e);
+                    continue;
                 }
             }
+            if !self.all_signatures {
+                break;
+            }
         }
-        Err(first_error.unwrap_or(Error::BadSignature))
+        verified.ok_or_else(|| first_error.unwrap_or(Error::BadSignature))
     }
 
     fn check_one(
@@ -266,7 +319,8 @@ impl Verification {
         if candidates.is_empty() {
             return Err(Error::Policy(Policy::NoMatchingKey));
         }
-        for verifier in &candidates {
+        for candidate in &candidates {
+            let verifier = &candidate.key;
             if verifier.algorithm() != alg {
                 continue;
             }
@@ -277,12 +331,15 @@ impl Verification {
                         Some(u) => Some(Header::from_object(u.clone())?),
                         None => None,
                     };
+                    let key = Arc::clone(&candidate.identity);
                     return Ok(Verified {
                         protected,
                         unprotected,
                         payload,
                         signature_index: index,
                         alg,
+                        key: Arc::clone(&key),
+                        signatures: alloc::vec![VerifiedSignature { index, alg, key }],
                     });
                 }
                 Err(Error::BadSignature) => {}

@@ -119,6 +119,7 @@ mod claims;
 pub mod danger;
 mod validation;
 
+use alloc::sync::Arc;
 #[cfg(feature = "jws")]
 use alloc::vec::Vec;
 
@@ -129,7 +130,7 @@ use jose_core::MalformedReason;
 #[cfg(feature = "jws")]
 use jose_core::Signer;
 use jose_core::json;
-use jose_core::{Error, Header};
+use jose_core::{Error, Header, KeyIdentity};
 #[cfg(feature = "jwe")]
 use jose_jwe::Decryption;
 #[cfg(feature = "jwe")]
@@ -159,6 +160,11 @@ pub struct Jwt<T = Claims> {
     /// The claims, as the caller's type: a flat struct of their own, or
     /// [`Claims`] for typed registered claims beside theirs.
     pub claims: T,
+    /// Which key of the store verified the signature (of the inner JWS for
+    /// nested tokens), or decrypted an encrypted-only token: its `kid`,
+    /// thumbprint and position. Bind the issuer to this key, not to the
+    /// header's `kid`.
+    pub key: Arc<KeyIdentity>,
 }
 
 /// Signs `claims` as a compact JWS with `typ: "JWT"`. `claims` is any type
@@ -219,6 +225,7 @@ pub fn decode<T: DeserializeOwned>(
     Ok(Jwt {
         header: verified.protected,
         claims,
+        key: verified.key,
     })
 }
 
@@ -273,6 +280,7 @@ pub fn decode_encrypted<T: DeserializeOwned>(
     Ok(Jwt {
         header: opened.protected,
         claims,
+        key: opened.key,
     })
 }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicU8;
 use cryptoki::object::{ObjectClass, ObjectHandle};
 use jose_core::{
     ContentEncryptionAlgorithm, Curve, DecryptingKey, Error, Header, JwsAlgorithm, KeyDecryptor,
-    KeyManagementAlgorithm as K, Policy, Signer, SigningKey, VerifyingKey,
+    KeyIdentity, KeyManagementAlgorithm as K, Policy, Signer, SigningKey, VerifyingKey,
 };
 use jose_jwk::{Jwk, Provider};
 use zeroize::Zeroizing;
@@ -39,6 +39,8 @@ pub struct TokenKey {
     label: String,
     kid: String,
     public: Option<Jwk>,
+    /// The `kid` and public key thumbprint, made once at load.
+    identity: Arc<KeyIdentity>,
     sign_algs: Vec<JwsAlgorithm>,
     decrypt_algs: Vec<K>,
     /// Whether the token's CKM_RSA_PKCS_OAEP takes SHA-2 (0 unknown, 1
@@ -73,7 +75,12 @@ impl TokenKey {
             token.inner.software.check(jwk)?;
         }
         let private = class == ObjectClass::PRIVATE_KEY;
+        let identity = match &public {
+            Some(jwk) => jwk.identity(&token.inner.software, 0),
+            None => KeyIdentity::new(Some(kid.clone()), None, 0),
+        };
         Ok(Self {
+            identity: Arc::new(identity),
             sign_algs: load::sign_algorithms(kind, &object, private),
             decrypt_algs: load::decrypt_algorithms(kind, &object, private),
             token,
@@ -89,6 +96,12 @@ impl TokenKey {
     /// The software provider of the token, for what the token does not do.
     pub(crate) fn software(&self) -> &Provider {
         &self.token.inner.software
+    }
+
+    /// The key's identity: its `kid` and, for an asymmetric key, the
+    /// thumbprint of its public half.
+    pub fn identity(&self) -> &KeyIdentity {
+        &self.identity
     }
 
     /// The key's kind.
@@ -208,6 +221,10 @@ impl DecryptingKey for TokenKey {
 
     fn key_id(&self) -> Option<&str> {
         Some(&self.kid)
+    }
+
+    fn identity(&self) -> Arc<KeyIdentity> {
+        Arc::clone(&self.identity)
     }
 
     fn key_decryptor(&self, alg: K) -> Result<Arc<dyn KeyDecryptor>, Error> {

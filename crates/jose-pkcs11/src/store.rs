@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use jose_core::{
-    Error, Header, JwsAlgorithm, KeyDecryptor, KeyManagementAlgorithm, KeyStore, Verifier,
+    Candidate, Error, Header, JwsAlgorithm, KeyDecryptor, KeyIdentity, KeyManagementAlgorithm,
+    KeyStore, Verifier,
 };
 use jose_jwk::JwkSet;
 
@@ -12,10 +13,13 @@ use crate::token::Token;
 
 /// The keys of a token, found once: verifiers from their public halves (in
 /// software), key decryptors on the token. Candidates are chosen by `kid`
-/// (the key's label) and algorithm.
+/// (the key's label) and algorithm. Every token key has a `kid`, so a
+/// header naming a `kid` is only ever served by that key.
 #[derive(Debug)]
 pub struct TokenStore {
     keys: Vec<TokenKey>,
+    /// Each key's identity, with its position in `keys`.
+    identities: Vec<Arc<KeyIdentity>>,
 }
 
 impl TokenStore {
@@ -25,14 +29,20 @@ impl TokenStore {
     ///
     /// [`Error::Backend`] when the token cannot be read.
     pub fn new(token: &Token) -> Result<Self, Error> {
-        Ok(Self {
-            keys: token.keys()?,
-        })
+        Ok(Self::from_keys(token.keys()?))
     }
 
     /// A store of the given keys.
     pub fn from_keys(keys: Vec<TokenKey>) -> Self {
-        Self { keys }
+        let identities = keys
+            .iter()
+            .enumerate()
+            .map(|(index, key)| {
+                let own = key.identity();
+                Arc::new(KeyIdentity::new(own.kid.clone(), own.thumbprint, index))
+            })
+            .collect();
+        Self { keys, identities }
     }
 
     /// The keys.
@@ -49,11 +59,15 @@ impl TokenStore {
             .collect()
     }
 
-    fn candidates<'a>(&'a self, header: &'a Header) -> impl Iterator<Item = &'a TokenKey> + 'a {
+    fn candidates<'a>(
+        &'a self,
+        header: &'a Header,
+    ) -> impl Iterator<Item = (&'a TokenKey, &'a Arc<KeyIdentity>)> + 'a {
         let kid = header.kid.as_deref();
         self.keys
             .iter()
-            .filter(move |k| kid.is_none_or(|kid| jose_core::SigningKey::key_id(*k) == Some(kid)))
+            .zip(&self.identities)
+            .filter(move |(_, id)| kid.is_none_or(|kid| id.kid.as_deref() == Some(kid)))
     }
 }
 
@@ -62,11 +76,11 @@ impl KeyStore for TokenStore {
         &self,
         alg: JwsAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn Verifier>>, Error> {
+    ) -> Result<Vec<Candidate<dyn Verifier>>, Error> {
         Ok(self
             .candidates(header)
-            .filter_map(|k| k.verifying_key().ok())
-            .filter_map(|v| v.verifier(alg).ok())
+            .filter_map(|(k, id)| Some((k.verifying_key().ok()?, id)))
+            .filter_map(|(v, id)| Some(Candidate::new(v.verifier(alg).ok()?, Arc::clone(id))))
             .collect())
     }
 
@@ -74,11 +88,11 @@ impl KeyStore for TokenStore {
         &self,
         alg: KeyManagementAlgorithm,
         header: &Header,
-    ) -> Result<Vec<Arc<dyn KeyDecryptor>>, Error> {
+    ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error> {
         Ok(self
             .candidates(header)
-            .filter_map(|k| k.decrypting_key().ok())
-            .filter_map(|d| d.key_decryptor(alg).ok())
+            .filter_map(|(k, id)| Some((k.decrypting_key().ok()?, id)))
+            .filter_map(|(d, id)| Some(Candidate::new(d.key_decryptor(alg).ok()?, Arc::clone(id))))
             .collect())
     }
 }

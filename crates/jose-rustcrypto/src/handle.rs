@@ -7,8 +7,8 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt::Display;
 
-use jose_core::{Error, Policy};
-use jose_jwk::Provider;
+use jose_core::{Error, KeyIdentity, Policy};
+use jose_jwk::{Jwk, Provider};
 
 /// A parsed key with the algorithms it may be used with.
 #[derive(Debug)]
@@ -19,6 +19,8 @@ pub(crate) struct Handle<K, A> {
     /// The provider the key was built through: its randomness, hasher and
     /// key wrap are the ones the key uses.
     pub(crate) provider: Provider,
+    /// The key's `kid` and thumbprint, made once.
+    pub(crate) identity: Arc<KeyIdentity>,
 }
 
 /// A parsed key bound to one algorithm.
@@ -31,12 +33,14 @@ pub(crate) struct Bound<K, A> {
 }
 
 impl<K, A: Copy + PartialEq + Display> Handle<K, A> {
-    /// A handle of `key` for `algorithms`, with the JWK's `kid`.
-    pub(crate) fn new(key: K, algorithms: Vec<A>, kid: Option<&str>, provider: &Provider) -> Self {
+    /// A handle of `key`, built from `jwk`, for `algorithms`.
+    pub(crate) fn new(key: K, algorithms: Vec<A>, jwk: &Jwk, provider: &Provider) -> Self {
+        let kid = jwk.kid().map(String::from);
         Self {
             key: Arc::new(key),
             algorithms,
-            kid: kid.map(String::from),
+            identity: Arc::new(jwk.identity(provider, 0)),
+            kid,
             provider: *provider,
         }
     }

@@ -245,7 +245,7 @@ pub(crate) fn encrypting_key(
 ) -> Result<Arc<dyn EncryptingKey>, Error> {
     let algorithms = algorithms(jwk, jwk.encryption_algorithms())?;
     let key = WrappingKey::from_jwk(jwk)?;
-    Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
+    Ok(Arc::new(Handle::new(key, algorithms, jwk, provider)))
 }
 
 /// Builds a decrypting key from a private (or symmetric) JWK.
@@ -255,7 +255,7 @@ pub(crate) fn decrypting_key(
 ) -> Result<Arc<dyn DecryptingKey>, Error> {
     let algorithms = algorithms(jwk, jwk.decryption_algorithms())?;
     let key = UnwrappingKey::from_jwk(jwk)?;
-    Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
+    Ok(Arc::new(Handle::new(key, algorithms, jwk, provider)))
 }
 
 impl EncryptingKey for Handle<WrappingKey, K> {
@@ -283,6 +283,10 @@ impl DecryptingKey for Handle<UnwrappingKey, K> {
 
     fn key_decryptor(&self, alg: K) -> Result<Arc<dyn KeyDecryptor>, Error> {
         Ok(Arc::new(self.bind(built(alg)?)?))
+    }
+
+    fn identity(&self) -> Arc<jose_core::KeyIdentity> {
+        Arc::clone(&self.identity)
     }
 }
 

@@ -14,7 +14,9 @@ use core::fmt;
 
 #[cfg(ec)]
 use jose_core::Curve;
-use jose_core::{Error, JwsAlgorithm, Policy, Signer, SigningKey, Verifier, VerifyingKey};
+use jose_core::{
+    Error, JwsAlgorithm, KeyIdentity, Policy, Signer, SigningKey, Verifier, VerifyingKey,
+};
 use jose_jwk::{Jwk, Key, KeyOp, Provider};
 
 #[cfg(any(feature = "rsa", ec, feature = "ed25519"))]
@@ -170,7 +172,7 @@ pub(crate) fn signing_key(jwk: &Jwk, provider: &Provider) -> Result<Arc<dyn Sign
     }
     let algorithms = algorithms(jwk.signing_algorithms())?;
     let key = SignKey::from_jwk(jwk)?;
-    Ok(Arc::new(Handle::new(key, algorithms, jwk.kid(), provider)))
+    Ok(Arc::new(Handle::new(key, algorithms, jwk, provider)))
 }
 
 /// Builds a verifying key from a public, private or secret JWK.
@@ -183,7 +185,7 @@ pub(crate) fn verifying_key(
     }
     let algorithms = algorithms(jwk.verification_algorithms())?;
     let key = VerifyKey::from_jwk(jwk)?;
-    let handle = Handle::new(key, algorithms, jwk.kid(), provider);
+    let handle = Handle::new(key, algorithms, jwk, provider);
     // Bind every algorithm once: a verification then costs no allocation
     // for its verifier.
     let verifiers = handle
@@ -230,6 +232,10 @@ impl VerifyingKey for ReadyVerifiers {
             .find(|v| v.algorithm() == alg)
             .cloned()
             .ok_or_else(|| mismatch(alg))
+    }
+
+    fn identity(&self) -> Arc<KeyIdentity> {
+        Arc::clone(&self.handle.identity)
     }
 }
 

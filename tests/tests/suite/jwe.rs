@@ -440,8 +440,9 @@ mod rfc7516 {
         }
 
         // A set of both keys opens it with the first recipient; an allow-list
-        // of A128KW alone skips the RSA1_5 recipient.
-        let store = store_of(&[&rsa, &kw]);
+        // of A128KW alone skips the RSA1_5 recipient. The vector's keys have
+        // no kid and its headers name one: the set is told to try them.
+        let store = store_of(&[&rsa, &kw]).match_keys_without_kid();
         let got = allow(&both, &[enc]).decrypt(&P, &text, &store).unwrap();
         check_decrypted(&got, plaintext, Alg::Rsa1_5, enc, 0);
         let got = allow(&[Alg::A128Kw], &[enc])
@@ -480,9 +481,11 @@ mod rfc7516 {
         let plaintext = str_at(&v, "/plaintext").as_bytes();
         let jwk = jwk_of(&v["key"]);
         let enc = Enc::A128CbcHs256;
+        // The key has no kid and the header names "7": the key given alone
+        // is the caller's choice; a set tries it only when told to.
         for keys in [
             &decrypting(&jwk) as &dyn KeyStore,
-            &store_of(&[&jwk]) as &dyn KeyStore,
+            &store_of(&[&jwk]).match_keys_without_kid() as &dyn KeyStore,
         ] {
             let got = allow(&[Alg::A128Kw], &[enc])
                 .decrypt(&P, &text, keys)
@@ -3043,12 +3046,17 @@ mod attacks {
             d.decrypt(&P, &token_unknown, &store),
             Err(Error::Policy(Policy::NoMatchingKey))
         );
-        // A key without kid is tried for any kid.
+        // A key without kid is not tried for a header that names one (it
+        // may be another party's), unless the store is told to.
         // b's key material without its kid.
         let anonymous = oct_jwk(&raw[1]);
         let with_anonymous = store_of(&[&keys[0], &anonymous]);
         assert_eq!(
-            d.decrypt(&P, &token_unknown, &with_anonymous)
+            d.decrypt(&P, &token_unknown, &with_anonymous),
+            Err(Error::Policy(Policy::NoMatchingKey))
+        );
+        assert_eq!(
+            d.decrypt(&P, &token_unknown, &with_anonymous.match_keys_without_kid())
                 .map(|g| g.plaintext.to_vec()),
             Ok(b"for b".to_vec())
         );
@@ -3088,6 +3096,59 @@ mod rfc7520_files {
     pub(crate) const F5_11: &str = "rfc7520/jwe/5_11.protecting_specific_header_fields.json";
     pub(crate) const F5_12: &str = "rfc7520/jwe/5_12.protecting_content_only.json";
     pub(crate) const F5_13: &str = "rfc7520/jwe/5_13.encrypting_to_multiple_recipients.json";
+}
+
+// ---------------------------------------------------------------------------
+// Which key decrypted
+// ---------------------------------------------------------------------------
+
+mod key_identity {
+    use super::*;
+    use jose_core::HashAlgorithm;
+
+    /// A recipient that holds keys for several senders must learn which of
+    /// its keys opened a message: `Decrypted.key` names it by `kid`,
+    /// position and (for a public key) RFC 7638 thumbprint.
+    #[test]
+    fn decrypted_names_the_key_that_opened() {
+        let (a, b, c) = (
+            oct_jwk(&random(16)).with_kid("a"),
+            oct_jwk(&random(16)).with_kid("b"),
+            oct_jwk(&random(16)).with_kid("c"),
+        );
+        let (ea, eb) = (encryptor(&a, Alg::A128Kw), encryptor(&b, Alg::A128Kw));
+        let text = JweBuilder::new(b"to a and b", Enc::A128Gcm)
+            .general(&P, &[Recipient::new(ea.as_ref()), Recipient::new(eb.as_ref())])
+            .unwrap();
+        let d = allow(&[Alg::A128Kw], &[Enc::A128Gcm]);
+        let got = d.decrypt(&P, &text, &store_of(&[&c, &b])).unwrap();
+        assert_eq!(got.recipient_index, 1);
+        assert_eq!(
+            (got.key.kid.as_deref(), got.key.index, got.key.thumbprint),
+            (Some("b"), 1, None)
+        );
+
+        let ec = P.generate(Alg::EcdhEs).unwrap().with_kid("ec");
+        let text = JweBuilder::new(b"to ec", Enc::A128Gcm)
+            .compact(&P, encryptor(&ec, Alg::EcdhEs).as_ref())
+            .unwrap();
+        let want: [u8; 32] = ec
+            .to_public()
+            .unwrap()
+            .thumbprint(&P, HashAlgorithm::Sha256)
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let d = allow(&[Alg::EcdhEs], &[Enc::A128Gcm]);
+        for keys in [
+            &decrypting(&ec) as &dyn KeyStore,
+            &store_of(&[&ec]) as &dyn KeyStore,
+        ] {
+            let got = d.decrypt(&P, &text, keys).unwrap();
+            assert_eq!(got.key.kid.as_deref(), Some("ec"));
+            assert_eq!(got.key.thumbprint, Some(want));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -56,6 +56,12 @@ fn store_of(keys: &[&Jwk]) -> JwkSetStore {
     store
 }
 
+/// A store of keys of several types, HMAC among them: a verifier has to
+/// opt in to mixing symmetric and asymmetric keys.
+fn mixed_store_of(keys: &[&Jwk]) -> JwkSetStore {
+    store_of(keys).allow_symmetric_and_asymmetric()
+}
+
 fn allow(algs: &[JwsAlgorithm]) -> Verification {
     Verification::new(algs).unwrap()
 }
@@ -728,7 +734,7 @@ mod rfc7520 {
         assert_eq!(outputs_found, ["json"]);
 
         // One store with every key: each algorithm picks its signature.
-        let store = store_of(&keys.iter().collect::<Vec<_>>());
+        let store = mixed_store_of(&keys.iter().collect::<Vec<_>>());
         let got = allow(&algs).verify(&general, &store).unwrap();
         check_verified(&got, payload, JwsAlgorithm::Rs256, 0);
         for (i, alg) in algs.iter().enumerate() {
@@ -1218,7 +1224,7 @@ mod round_trip {
         let doc: Value = serde_json::from_str(&token).unwrap();
         assert_eq!(doc["signatures"].as_array().unwrap().len(), 2);
 
-        let both = store_of(&[&ka, &kb]);
+        let both = mixed_store_of(&[&ka, &kb]);
         let only_b = store_of(&[&kb]);
         let only_a = store_of(&[&ka]);
         check_verified(
@@ -2405,7 +2411,7 @@ mod attacks {
         );
         for keys in [
             &verifying(&key) as &dyn KeyStore,
-            &store_of(&[&key, &a2_rsa_key().with_kid("rsa")]),
+            &mixed_store_of(&[&key, &a2_rsa_key().with_kid("rsa")]),
         ] {
             assert_eq!(
                 hs().verify(&token, keys).unwrap_err(),
@@ -2497,6 +2503,219 @@ mod attacks {
 }
 
 // ---------------------------------------------------------------------------
+// Which key verified: identities, kid rules, mixed sets, several signatures
+// ---------------------------------------------------------------------------
+
+mod key_identity {
+    use super::*;
+    use jose_core::HashAlgorithm;
+
+    fn es256_key(kid: &str) -> Jwk {
+        P.generate(JwsAlgorithm::Es256).unwrap().with_kid(kid)
+    }
+
+    fn es256() -> Verification {
+        allow(&[JwsAlgorithm::Es256])
+    }
+
+    fn hs() -> Verification {
+        allow(&[JwsAlgorithm::Hs256])
+    }
+
+    fn sign(jwk: &Jwk, payload: &[u8]) -> String {
+        JwsBuilder::new(payload)
+            .compact(signer(jwk, JwsAlgorithm::Es256).as_ref())
+            .unwrap()
+    }
+
+    fn thumbprint(jwk: &Jwk) -> [u8; 32] {
+        let t = jwk.to_public().unwrap().thumbprint(&P, HashAlgorithm::Sha256);
+        t.unwrap().try_into().unwrap()
+    }
+
+    /// An application that trusts several issuers must learn which key
+    /// verified, not only that one did: `Verified.key` gives the `kid`, the
+    /// RFC 7638 thumbprint and the position in the set.
+    #[test]
+    fn verified_names_the_key_that_verified() {
+        let keys: Vec<Jwk> = ["a", "b", "c"].iter().map(|k| es256_key(k)).collect();
+        let store = store_of(&keys.iter().collect::<Vec<_>>());
+        for (index, key) in keys.iter().enumerate() {
+            let got = es256().verify(&sign(key, b"x"), &store).unwrap();
+            assert_eq!(got.key.kid, key.kid().map(String::from));
+            assert_eq!(got.key.thumbprint, Some(thumbprint(key)));
+            assert_eq!(got.key.index, index);
+            assert_eq!(got.signatures.len(), 1);
+            assert_eq!(got.signatures[0].key, got.key);
+        }
+        // A key given alone reports itself, thumbprint included.
+        let got = es256().verify(&sign(&keys[1], b"x"), &verifying(&keys[1]));
+        let got = got.unwrap();
+        assert_eq!(got.key.kid.as_deref(), Some("b"));
+        assert_eq!(got.key.thumbprint, Some(thumbprint(&keys[1])));
+        // A symmetric key has no thumbprint to show: it would hash the secret.
+        let hmac = a1_hmac_key().with_kid("mac");
+        let token = JwsBuilder::new(b"x")
+            .compact(signer(&hmac, JwsAlgorithm::Hs256).as_ref())
+            .unwrap();
+        let got = hs().verify(&token, &store_of(&[&hmac])).unwrap();
+        assert_eq!(got.key.kid.as_deref(), Some("mac"));
+        assert_eq!(got.key.thumbprint, None);
+    }
+
+    /// Tenant B's key has no `kid`. B signs a token whose header claims
+    /// `kid: "tenantA"`; in a set holding A's key and B's, only A's key is
+    /// tried, so the token is refused instead of verifying as A's.
+    #[test]
+    fn kidless_key_does_not_verify_a_token_naming_another_kid() {
+        let tenant_a = es256_key("tenantA");
+        let tenant_b = P.generate(JwsAlgorithm::Es256).unwrap();
+        assert_eq!(tenant_b.kid(), None);
+        let mut claims_a = Header::new();
+        claims_a.kid = Some("tenantA".into());
+        let forged = JwsBuilder::new(b"from A, says the header")
+            .compact_with(
+                SignatureSpec::new(signer(&tenant_b, JwsAlgorithm::Es256).as_ref())
+                    .protected(claims_a),
+            )
+            .unwrap();
+        let store = store_of(&[&tenant_a, &tenant_b]);
+        assert_eq!(
+            es256().verify(&forged, &store).unwrap_err(),
+            Error::BadSignature
+        );
+        // Without A's key, the kid names no key at all.
+        assert_eq!(
+            es256().verify(&forged, &store_of(&[&tenant_b])).unwrap_err(),
+            Error::Policy(Policy::NoMatchingKey)
+        );
+        // Opting in tries B's key, and the identity says it was B's.
+        let opted = store_of(&[&tenant_a, &tenant_b]).match_keys_without_kid();
+        let got = es256().verify(&forged, &opted).unwrap();
+        assert_eq!((got.key.kid.as_deref(), got.key.index), (None, 1));
+        // A header without kid still tries every key, kid-less ones included.
+        let plain = sign(&tenant_b, b"no kid");
+        assert_eq!(es256().verify(&plain, &store).unwrap().key.index, 1);
+    }
+
+    /// Keys are found by `kid` through an index, not a scan: keys sharing
+    /// a `kid` (a rotation) are all tried, in set order, and a set of a
+    /// thousand keys finds the one named.
+    #[test]
+    fn kid_index_finds_every_key_with_that_kid() {
+        let old = es256_key("rotating");
+        let new = es256_key("rotating");
+        let store = store_of(&[&es256_key("other"), &old, &new]);
+        assert_eq!(es256().verify(&sign(&old, b"x"), &store).unwrap().key.index, 1);
+        assert_eq!(es256().verify(&sign(&new, b"x"), &store).unwrap().key.index, 2);
+
+        let secret = |i: usize| {
+            let mut k = [0u8; 32];
+            k[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            jwk_of(&json!({"kty": "oct", "k": b64::encode(&k), "kid": format!("k{i}")}))
+        };
+        let many: JwkSet = (0..1000).map(secret).collect();
+        let store = JwkSetStore::new(&many, &P);
+        let token = JwsBuilder::new(b"x")
+            .compact(signer(&secret(777), JwsAlgorithm::Hs256).as_ref())
+            .unwrap();
+        let got = hs().verify(&token, &store).unwrap();
+        assert_eq!((got.key.kid.as_deref(), got.key.index), (Some("k777"), 777));
+        let named = store.verifiers(JwsAlgorithm::Hs256, &header_of(&json!({"kid": "k3"})));
+        assert_eq!(named.unwrap().len(), 1);
+    }
+
+    /// Wycheproof json_web_crypto test 47: a JWK Set that holds both
+    /// public keys and a shared secret is refused for verification. Such a
+    /// set lets the token choose between "signed by the issuer" and "made by
+    /// anyone who holds the secret" through its `alg`; a verifier that
+    /// means it says so.
+    #[test]
+    fn set_mixing_symmetric_and_asymmetric_keys_is_refused() {
+        let ec = es256_key("ec");
+        let hmac = a1_hmac_key().with_kid("mac");
+        let both = allow(&[JwsAlgorithm::Es256, JwsAlgorithm::Hs256]);
+        let mac_token = JwsBuilder::new(b"x")
+            .compact(signer(&hmac, JwsAlgorithm::Hs256).as_ref())
+            .unwrap();
+        let ec_token = sign(&ec, b"x");
+        let mixed = store_of(&[&ec, &hmac]);
+        for token in [&mac_token, &ec_token] {
+            assert_eq!(
+                both.verify(token, &mixed).unwrap_err(),
+                Error::Policy(Policy::MixedKeyTypes)
+            );
+        }
+        let opted = store_of(&[&ec, &hmac]).allow_symmetric_and_asymmetric();
+        assert_eq!(both.verify(&mac_token, &opted).unwrap().key.index, 1);
+        assert_eq!(both.verify(&ec_token, &opted).unwrap().key.index, 0);
+        // Sets of one kind are not affected.
+        assert!(both.verify(&ec_token, &store_of(&[&ec])).is_ok());
+        assert!(both.verify(&mac_token, &store_of(&[&hmac])).is_ok());
+    }
+
+    /// A general JSON JWS verifies, by default, when one signature does: a
+    /// first signature from an unknown key does not hide a second that
+    /// verifies, and `Verified` names the second.
+    #[test]
+    fn any_signature_verifies_by_default_and_is_named() {
+        let known = es256_key("known");
+        let stranger = es256_key("stranger");
+        let token = JwsBuilder::new(b"two")
+            .general(&[
+                SignatureSpec::new(signer(&stranger, JwsAlgorithm::Es256).as_ref()),
+                SignatureSpec::new(signer(&known, JwsAlgorithm::Es256).as_ref()),
+            ])
+            .unwrap();
+        let got = es256().verify(&token, &store_of(&[&known])).unwrap();
+        assert_eq!(got.signature_index, 1);
+        assert_eq!(got.key.kid.as_deref(), Some("known"));
+        assert_eq!(got.signatures.len(), 1);
+        assert_eq!(got.signatures[0].index, 1);
+    }
+
+    /// A policy that needs every signer (two-person approval, say) must not
+    /// accept a JWS where one signature is bad or from a stranger:
+    /// `require_all_signatures` checks every one and names every key.
+    #[test]
+    fn require_all_signatures_refuses_one_that_does_not_verify() {
+        let (a, b, stranger) = (es256_key("a"), es256_key("b"), es256_key("x"));
+        let store = store_of(&[&a, &b]);
+        let all = es256().require_all_signatures();
+        let general = |keys: &[&Jwk]| {
+            let signers: Vec<Box<dyn Signer>> =
+                keys.iter().map(|k| signer(k, JwsAlgorithm::Es256)).collect();
+            let specs: Vec<SignatureSpec<'_>> =
+                signers.iter().map(|s| SignatureSpec::new(s.as_ref())).collect();
+            JwsBuilder::new(b"approved").general(&specs).unwrap()
+        };
+        let good = general(&[&a, &b]);
+        let got = all.verify(&good, &store).unwrap();
+        let seen: Vec<(usize, Option<&str>)> = got
+            .signatures
+            .iter()
+            .map(|s| (s.index, s.key.kid.as_deref()))
+            .collect();
+        assert_eq!(seen, [(0, Some("a")), (1, Some("b"))]);
+        assert_eq!(got.key.kid.as_deref(), Some("a"));
+
+        let with_stranger = general(&[&a, &stranger]);
+        assert!(es256().verify(&with_stranger, &store).is_ok());
+        assert_eq!(
+            all.verify(&with_stranger, &store).unwrap_err(),
+            Error::Policy(Policy::NoMatchingKey)
+        );
+        // A tampered second signature: a different error, the same refusal.
+        let mut doc: Value = serde_json::from_str(&good).unwrap();
+        let first_sig = doc["signatures"][0]["signature"].clone();
+        doc["signatures"][1]["signature"] = first_sig;
+        let tampered = doc.to_string();
+        assert!(es256().verify(&tampered, &store).is_ok());
+        assert_eq!(all.verify(&tampered, &store).unwrap_err(), Error::BadSignature);
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Property tests
 // ---------------------------------------------------------------------------
 
@@ -2511,7 +2730,7 @@ mod properties {
         STORE.get_or_init(|| {
             let hmac = a1_hmac_key();
             let ed = jwk_of(&vector("rfc8037/A.4.json")["key"]);
-            let s = store_of(&[&hmac, &a2_rsa_key(), &a3_ec_key(), &ed]);
+            let s = mixed_store_of(&[&hmac, &a2_rsa_key(), &a3_ec_key(), &ed]);
             (s, hmac, ed)
         })
     }

@@ -1383,6 +1383,61 @@ mod validation {
             )))
         );
     }
+
+    /// The claims of a nested token were written by whoever signed the
+    /// inner JWS, and anyone can encrypt to the recipient: `Jwt.key` names
+    /// the signing key, not the key that decrypted.
+    #[test]
+    fn nested_jwt_names_the_signing_key() {
+        let enc_jwk = enc_key_for(Alg::EcdhEs, Curve::P256).with_kid("recipient");
+        let sig_jwk = key_for(JwsAlgorithm::Es256).with_kid("issuer");
+        let nested = JwtBuilder::new()
+            .now(NOW)
+            .expires_in(60)
+            .sign_then_encrypt(
+                signer(&sig_jwk, JwsAlgorithm::Es256).as_ref(),
+                &P,
+                encryptor(&enc_jwk, Alg::EcdhEs).as_ref(),
+                Enc::A128Gcm,
+            )
+            .unwrap();
+        let got = jose_jwt::decode_nested::<Claims>(
+            &nested,
+            &P,
+            &Decryption::new(&[Alg::EcdhEs], &[Enc::A128Gcm]).unwrap(),
+            &decrypting(&enc_jwk),
+            &Validation::new(&[JwsAlgorithm::Es256]).unwrap().clock(|| NOW),
+            &verifying(&sig_jwk),
+        )
+        .unwrap();
+        assert_eq!(got.key.kid.as_deref(), Some("issuer"));
+        let want = sig_jwk.to_public().unwrap();
+        let want = want.thumbprint(&P, jose_core::HashAlgorithm::Sha256).unwrap();
+        assert_eq!(got.key.thumbprint.map(|t| t.to_vec()), Some(want));
+    }
+
+    /// A service that accepts tokens from several issuers binds each issuer
+    /// to its key: `Jwt.key` says which key of the set verified.
+    #[test]
+    fn decoded_jwt_names_the_key_that_verified() {
+        let keys: Vec<Jwk> = ["one", "two"]
+            .iter()
+            .map(|kid| key_for(JwsAlgorithm::Es256).with_kid(*kid))
+            .collect();
+        let set: JwkSet = keys.iter().map(|k| k.to_public().unwrap()).collect();
+        let store = JwkSetStore::new(&set, &P);
+        let token = JwtBuilder::new()
+            .issuer("two")
+            .now(NOW)
+            .expires_in(60)
+            .sign(signer(&keys[1], JwsAlgorithm::Es256).as_ref())
+            .unwrap();
+        let v = Validation::new(&[JwsAlgorithm::Es256])
+            .unwrap()
+            .clock(|| NOW);
+        let got = jose_jwt::decode::<Claims>(&token, &v, &store).unwrap();
+        assert_eq!((got.key.kid.as_deref(), got.key.index), (Some("two"), 1));
+    }
 }
 
 // ---------------------------------------------------------------------------
