@@ -198,6 +198,9 @@ pub enum Policy {
     /// A key set holds both symmetric and asymmetric keys for verification,
     /// the setting of key confusion; it needs an explicit opt-in.
     MixedKeyTypes,
+    /// A JWT in a JSON serialization: JWTs are compact (RFC 7519 section
+    /// 7.2, RFC 8725bis); accepting JSON needs an explicit opt-in.
+    NotCompact,
 }
 
 impl fmt::Display for Policy {
@@ -229,6 +232,7 @@ impl fmt::Display for Policy {
             Self::MixedKeyTypes => {
                 f.write_str("the key set holds both symmetric and asymmetric keys for verification")
             }
+            Self::NotCompact => f.write_str("a JWT must use the compact serialization"),
             Self::NotProtected(name) => write!(
                 f,
                 "header parameter \"{}\" must be in the protected header",

@@ -84,6 +84,17 @@ pub enum KeyRequirement {
 }
 
 impl KeyRequirement {
+    /// Whether the key is a secret that both ends hold (a symmetric key or
+    /// a password), rather than a key pair. A message made with a shared
+    /// key came from a holder of the secret; one encrypted to a public key
+    /// may come from anyone.
+    pub const fn is_shared_secret(self) -> bool {
+        match self {
+            Self::OctExact(_) | Self::OctAtLeast(_) | Self::Cek | Self::Password => true,
+            Self::Rsa | Self::Curve(_) => false,
+        }
+    }
+
     /// Whether a key of `shape` fits.
     pub fn accepts(self, shape: KeyShape) -> bool {
         self.check(shape).is_ok()

@@ -78,6 +78,16 @@ impl Decryption {
         })
     }
 
+    /// The allowed key management algorithms.
+    pub fn algorithms(&self) -> &[KeyManagementAlgorithm] {
+        &self.algs
+    }
+
+    /// The allowed content encryption algorithms.
+    pub fn encryptions(&self) -> &[ContentEncryptionAlgorithm] {
+        &self.encs
+    }
+
     /// Declares a `crit` extension the caller understands and checks itself.
     #[must_use]
     pub fn understand(mut self, name: impl Into<String>) -> Self {

@@ -115,7 +115,7 @@ extern crate std;
 
 mod builder;
 mod claims;
-#[cfg(feature = "jws")]
+#[cfg(any(feature = "jws", feature = "jwe"))]
 pub mod danger;
 mod validation;
 
@@ -202,6 +202,7 @@ pub fn decode<T: DeserializeOwned>(
     validation: &Validation,
     keys: &dyn KeyStore,
 ) -> Result<Jwt<T>, Error> {
+    validation.claims().check_format(token)?;
     if is_encrypted(token) {
         return Err(Error::malformed(
             "jwt",
@@ -245,6 +246,7 @@ pub fn decode_nested<T: DeserializeOwned>(
     validation: &Validation,
     verification_keys: &dyn KeyStore,
 ) -> Result<Jwt<T>, Error> {
+    validation.claims().check_format(token)?;
     let opened = decryption.decrypt(provider, token, decryption_keys)?;
     let cty = opened.protected.cty.as_deref().unwrap_or_default();
     if !validation::same_media_type(cty, "JWT") {
@@ -260,12 +262,19 @@ pub fn decode_nested<T: DeserializeOwned>(
 
 /// Decrypts an encrypted (not signed) JWT, whose JWE plaintext is the
 /// claims, and validates them with `checks` (no JWS, so no JWS allow-list).
-/// The JWE's integrity protects the claims, but anyone who can encrypt to
-/// you could have made them: prefer nested tokens when the issuer matters.
+///
+/// Only shared-key algorithms (`dir`, AES key wrap, AES-GCM key wrap,
+/// PBES2) may be in `decryption`'s allow-list: a JWE encrypted to a public
+/// key (RSA-OAEP, ECDH-ES) can be made by anyone who has that public key,
+/// so its claims say nothing about who wrote them. For those, use
+/// [`decode_nested`] (the issuer signs, then encrypts), or, knowing that
+/// anyone could have written the claims,
+/// [`danger::decode_encrypted_unauthenticated`].
 ///
 /// # Errors
 ///
-/// Every error of decryption; [`Error::InvalidClaim`] as [`decode`].
+/// [`Error::ApiMisuse`] when `decryption` allows a public-key algorithm;
+/// every error of decryption; [`Error::InvalidClaim`] as [`decode`].
 #[cfg(feature = "jwe")]
 pub fn decode_encrypted<T: DeserializeOwned>(
     token: &str,
@@ -274,6 +283,29 @@ pub fn decode_encrypted<T: DeserializeOwned>(
     keys: &dyn KeyStore,
     checks: &ClaimsValidation,
 ) -> Result<Jwt<T>, Error> {
+    if decryption
+        .algorithms()
+        .iter()
+        .any(|alg| !alg.requirement().is_shared_secret())
+    {
+        return Err(Error::ApiMisuse(
+            "decode_encrypted takes shared-key algorithms only: anyone can encrypt to a public key \
+             (use decode_nested, or danger::decode_encrypted_unauthenticated)",
+        ));
+    }
+    decrypt_claims(token, provider, decryption, keys, checks)
+}
+
+/// Decrypts a JWE whose plaintext is the claims, and validates them.
+#[cfg(feature = "jwe")]
+fn decrypt_claims<T: DeserializeOwned>(
+    token: &str,
+    provider: &Provider,
+    decryption: &Decryption,
+    keys: &dyn KeyStore,
+    checks: &ClaimsValidation,
+) -> Result<Jwt<T>, Error> {
+    checks.check_format(token)?;
     let opened = decryption.decrypt(provider, token, keys)?;
     checks.check_header(&opened.protected)?;
     let claims = claims_from(&opened.plaintext, checks)?;
@@ -289,11 +321,17 @@ pub fn decode_encrypted<T: DeserializeOwned>(
 /// between `decode` and `decode_nested` or `decode_encrypted`. It reads the
 /// structure only; nothing is verified.
 pub fn is_encrypted(token: &str) -> bool {
-    if token.trim_start().starts_with('{') {
+    if is_json(token) {
         json::parse_object("jwt", token.as_bytes()).is_ok_and(|o| o.contains_key("ciphertext"))
     } else {
         token.split('.').count() == 5
     }
+}
+
+/// Whether a token is in a JSON serialization (JWS or JWE), told apart
+/// from the compact ones as the parsers do: by a leading `{`.
+fn is_json(token: &str) -> bool {
+    token.trim_start().starts_with('{')
 }
 
 /// Parses (strictly), type-checks and validates the claims, then

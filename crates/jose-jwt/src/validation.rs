@@ -10,7 +10,7 @@ use core::fmt;
 #[cfg(feature = "jws")]
 use jose_core::JwsAlgorithm;
 use jose_core::json::Object;
-use jose_core::{Error, Header, InvalidClaim};
+use jose_core::{Error, Header, InvalidClaim, Policy};
 #[cfg(feature = "jws")]
 use jose_jws::Verification;
 
@@ -74,6 +74,7 @@ pub struct ClaimsValidation {
     iat_not_in_future: bool,
     max_age: Option<i64>,
     typ: Option<String>,
+    json_serialization: bool,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -90,6 +91,7 @@ impl fmt::Debug for ClaimsValidation {
             .field("iat_not_in_future", &self.iat_not_in_future)
             .field("max_age", &self.max_age)
             .field("typ", &self.typ)
+            .field("json_serialization", &self.json_serialization)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +118,7 @@ impl ClaimsValidation {
             iat_not_in_future: false,
             max_age: None,
             typ: None,
+            json_serialization: false,
             clock: None,
         }
     }
@@ -198,6 +201,21 @@ impl ClaimsValidation {
         self
     }
 
+    /// Accepts tokens in the JWS and JWE JSON serializations too. A JWT is
+    /// compact (RFC 7519 section 7.2), and RFC 8725bis warns of "JWT format
+    /// confusion": a JSON JWS can carry unprotected headers, several
+    /// signatures and a payload that other code reads without the
+    /// signature, so the default refuses it with [`Policy::NotCompact`].
+    /// Opt in only for a peer that sends JSON (the nested examples of RFC
+    /// 7520 section 6 do).
+    ///
+    /// [`Policy::NotCompact`]: jose_core::Policy::NotCompact
+    #[must_use]
+    pub fn accept_json_serialization(mut self) -> Self {
+        self.json_serialization = true;
+        self
+    }
+
     /// Uses `clock` for the current time (tests, or a trusted time source).
     #[must_use]
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
@@ -217,6 +235,14 @@ impl ClaimsValidation {
         {
             Err(Error::ApiMisuse("no clock: set one with Validation::clock"))
         }
+    }
+
+    /// Refuses a token in a JSON serialization unless accepted.
+    pub(crate) fn check_format(&self, token: &str) -> Result<(), Error> {
+        if !self.json_serialization && crate::is_json(token) {
+            return Err(Error::Policy(Policy::NotCompact));
+        }
+        Ok(())
     }
 
     /// Checks the header's `typ`.
@@ -432,6 +458,7 @@ impl Validation {
         reject_iat_in_future();
         max_age(seconds: u32);
         typ(typ: impl Into<String>);
+        accept_json_serialization();
         clock(clock: impl Clock + 'static);
     }
 }

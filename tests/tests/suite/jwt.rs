@@ -310,8 +310,14 @@ mod rfc {
         let key = decrypting(&jwk_of(&v["key"]));
         let decryption = Decryption::new(&[Alg::Rsa1_5], &[Enc::A128CbcHs256]).unwrap();
         let validation = at(RFC_NOW).issuer("joe");
+        // RSA1_5 is encrypted to a public key: anyone could have made this
+        // token, so only the danger function opens it.
+        assert_err!(
+            jose_jwt::decode_encrypted::<Claims>(compact, &P, &decryption, &key, validation.claims()),
+            Error::ApiMisuse(_)
+        );
 
-        let jwt = jose_jwt::decode_encrypted::<Claims<Root>>(
+        let jwt = danger::decode_encrypted_unauthenticated::<Claims<Root>>(
             compact,
             &P,
             &decryption,
@@ -324,7 +330,7 @@ mod rfc {
         assert_eq!(jwt.header.alg, Some(Algorithm::KeyManagement(Alg::Rsa1_5)));
         assert_eq!(jwt.header.enc, Some(Enc::A128CbcHs256));
         assert_eq!(jwt.header.typ, None);
-        let jwt = jose_jwt::decode_encrypted::<Claims>(
+        let jwt = danger::decode_encrypted_unauthenticated::<Claims>(
             compact,
             &P,
             &decryption,
@@ -339,7 +345,7 @@ mod rfc {
 
         // The claims are validated too.
         assert_eq!(
-            jose_jwt::decode_encrypted::<Claims<Root>>(
+            danger::decode_encrypted_unauthenticated::<Claims<Root>>(
                 compact,
                 &P,
                 &decryption,
@@ -350,7 +356,7 @@ mod rfc {
         );
         // The JWE header has no typ: a required one fails.
         assert_eq!(
-            jose_jwt::decode_encrypted::<Claims<Root>>(
+            danger::decode_encrypted_unauthenticated::<Claims<Root>>(
                 compact,
                 &P,
                 &decryption,
@@ -361,7 +367,7 @@ mod rfc {
         );
         // RSA1_5 must be allowed explicitly.
         assert_eq!(
-            jose_jwt::decode_encrypted::<Claims<Root>>(
+            danger::decode_encrypted_unauthenticated::<Claims<Root>>(
                 compact,
                 &P,
                 &Decryption::new(&[Alg::RsaOaep], &[Enc::A128CbcHs256]).unwrap(),
@@ -498,9 +504,9 @@ mod rfc {
             ),
             Err(Error::Policy(Policy::AlgorithmNotAllowed("RS256".into())))
         );
-        // decode_encrypted reads the plaintext as claims: it is a JWS, not JSON.
+        // Read as an encrypted JWT, the plaintext is a JWS, not JSON claims.
         assert_err!(
-            jose_jwt::decode_encrypted::<Claims>(
+            danger::decode_encrypted_unauthenticated::<Claims>(
                 compact,
                 &P,
                 &decryption,
@@ -537,6 +543,7 @@ mod rfc {
             .unwrap()
             .issuer("hobbiton.example")
             .typ("JWT")
+            .accept_json_serialization()
             .clock(|| RFC_NOW);
 
         #[derive(Debug, Deserialize, PartialEq)]
@@ -1205,14 +1212,23 @@ mod validation {
         let flattened = JweBuilder::new(payload.as_bytes(), Enc::A256Gcm)
             .flattened(&P, jose_jwe::Recipient::new(enc.as_ref()))
             .unwrap();
-        for t in [&encrypted, &nested, &flattened] {
+        for t in [&encrypted, &nested] {
             assert_eq!(check(t, &at(NOW)), is_jwe, "{t}");
         }
+        // A JSON JWE is refused as JSON first; accepted, as a JWE.
+        assert_eq!(
+            check(&flattened, &at(NOW)),
+            Err(Error::Policy(Policy::NotCompact))
+        );
+        assert_eq!(
+            check(&flattened, &at(NOW).accept_json_serialization()),
+            is_jwe
+        );
         assert_eq!(encrypted.split('.').count(), 5);
         // Each of them opens with the right function.
         let decryption = Decryption::new(&[Alg::EcdhEsA256Kw], &[Enc::A256Gcm]).unwrap();
         assert!(
-            jose_jwt::decode_encrypted::<Claims>(
+            danger::decode_encrypted_unauthenticated::<Claims>(
                 &encrypted,
                 &P,
                 &decryption,
@@ -1222,12 +1238,12 @@ mod validation {
             .is_ok()
         );
         assert!(
-            jose_jwt::decode_encrypted::<Claims>(
+            danger::decode_encrypted_unauthenticated::<Claims>(
                 &flattened,
                 &P,
                 &decryption,
                 &decrypting(&jwk),
-                at(NOW).claims()
+                at(NOW).accept_json_serialization().claims()
             )
             .is_ok()
         );
@@ -1795,7 +1811,7 @@ mod builder {
             let t = b.encrypt(&P, encryptor(&jwk, alg).as_ref(), enc).unwrap();
             assert_eq!(t.split('.').count(), 5, "{label}");
             let decryption = Decryption::new(&[alg], &[enc]).unwrap();
-            let jwt = jose_jwt::decode_encrypted::<Claims>(
+            let jwt = danger::decode_encrypted_unauthenticated::<Claims>(
                 &t,
                 &P,
                 &decryption,
@@ -1810,7 +1826,7 @@ mod builder {
             assert_eq!(jwt.header.cty, None);
             // typ is checked on the JWE header.
             assert_eq!(
-                jose_jwt::decode_encrypted::<Claims>(
+                danger::decode_encrypted_unauthenticated::<Claims>(
                     &t,
                     &P,
                     &decryption,
@@ -1824,7 +1840,7 @@ mod builder {
             if alg != Alg::RsaOaep256 {
                 let other = enc_key_for(alg, curve);
                 assert_eq!(
-                    jose_jwt::decode_encrypted::<Claims>(
+                    danger::decode_encrypted_unauthenticated::<Claims>(
                         &t,
                         &P,
                         &decryption,
@@ -2269,12 +2285,12 @@ mod bugs {
         let plain = JwsBuilder::new(payload.as_bytes())
             .flattened(spec())
             .unwrap();
-        assert!(check(&plain, &at(NOW)).is_ok());
+        assert!(check(&plain, &at(NOW).accept_json_serialization()).is_ok());
         let noted = JwsBuilder::new(payload.as_bytes())
             .flattened(spec().unprotected(unprotected))
             .unwrap();
         assert_eq!(
-            check(&noted, &at(NOW)).map(|jwt| jwt.claims.exp),
+            check(&noted, &at(NOW).accept_json_serialization()).map(|jwt| jwt.claims.exp),
             Ok(Some(NumericDate::from_secs(NOW + 60)))
         );
     }
@@ -2510,5 +2526,137 @@ mod flat_claims {
 
     fn token_with(claims: Value) -> String {
         token(&claims)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// RFC 8725bis: compact only, and who could have made an encrypted token
+// ---------------------------------------------------------------------------
+
+mod rfc8725bis {
+    use super::*;
+
+    /// RFC 8725bis "JWT format confusion": a JWS in a JSON serialization
+    /// carries unprotected headers and possibly several signatures, and
+    /// code that reads its `payload` member directly sees claims no
+    /// signature checked. A JWT is compact (RFC 7519 section 7.2): the JSON
+    /// forms are refused unless the caller accepts them.
+    #[test]
+    fn jwt_in_a_json_serialization_is_refused_by_default() {
+        let hs256 = signer(hs_key(), JwsAlgorithm::Hs256);
+        let payload = json!({"exp": NOW + 60}).to_string();
+        let builder = JwsBuilder::new(payload.as_bytes());
+        let flattened = builder
+            .flattened(SignatureSpec::new(hs256.as_ref()))
+            .unwrap();
+        let general = builder
+            .general(&[SignatureSpec::new(hs256.as_ref())])
+            .unwrap();
+        let compact = builder.compact(hs256.as_ref()).unwrap();
+        for token in [&flattened, &general, &format!("  \n{flattened}")] {
+            assert_eq!(
+                check(token, &at(NOW)),
+                Err(Error::Policy(Policy::NotCompact)),
+                "{token}"
+            );
+            assert!(check(token, &at(NOW).accept_json_serialization()).is_ok());
+        }
+        assert!(check(&compact, &at(NOW)).is_ok());
+
+        // The JWE JSON serializations too, for nested and encrypted tokens.
+        let kw = enc_key_for(Alg::A256Kw, Curve::P256);
+        let e = encryptor(&kw, Alg::A256Kw);
+        let decryption = Decryption::new(&[Alg::A256Kw], &[Enc::A256Gcm]).unwrap();
+        let as_json = JweBuilder::new(payload.as_bytes(), Enc::A256Gcm)
+            .flattened(&P, jose_jwe::Recipient::new(e.as_ref()))
+            .unwrap();
+        let open = |checks: &jose_jwt::ClaimsValidation| {
+            jose_jwt::decode_encrypted::<Claims>(&as_json, &P, &decryption, &decrypting(&kw), checks)
+        };
+        assert_eq!(
+            open(at(NOW).claims()),
+            Err(Error::Policy(Policy::NotCompact))
+        );
+        assert!(open(at(NOW).accept_json_serialization().claims()).is_ok());
+        let nested_json = JweBuilder::new(compact.as_bytes(), Enc::A256Gcm)
+            .protected(header_with_cty_jwt())
+            .flattened(&P, jose_jwe::Recipient::new(e.as_ref()))
+            .unwrap();
+        let nested = |v: &Validation| {
+            jose_jwt::decode_nested::<Claims>(
+                &nested_json,
+                &P,
+                &decryption,
+                &decrypting(&kw),
+                v,
+                &verifying(hs_key()),
+            )
+        };
+        assert_eq!(nested(&at(NOW)), Err(Error::Policy(Policy::NotCompact)));
+        assert!(nested(&at(NOW).accept_json_serialization()).is_ok());
+    }
+
+    fn header_with_cty_jwt() -> Header {
+        let mut h = Header::new();
+        h.cty = Some("JWT".into());
+        h
+    }
+
+    /// Anyone who has a recipient's public key can encrypt claims to it
+    /// with RSA-OAEP or ECDH-ES, so an encrypted-only token says nothing
+    /// about its author. `decode_encrypted` takes shared-key algorithms
+    /// only (whose senders hold the secret); public-key ones need
+    /// `decode_nested` or the danger function.
+    #[test]
+    fn decode_encrypted_takes_shared_key_algorithms_only() {
+        let b = JwtBuilder::new().issuer("me").now(NOW).expires_in(60);
+        let checks = || at(NOW).claims().clone();
+        for alg in [Alg::A256Kw, Alg::A128GcmKw, Alg::Dir, Alg::Pbes2Hs256A128Kw] {
+            let enc = Enc::A256Gcm;
+            let jwk = match alg {
+                Alg::Dir => P.generate(KeySpec::from(alg).enc(enc)).unwrap(),
+                _ => enc_key_for(alg, Curve::P256),
+            };
+            let token = b.encrypt(&P, encryptor(&jwk, alg).as_ref(), enc).unwrap();
+            let decryption = Decryption::new(&[alg], &[enc]).unwrap();
+            let jwt = jose_jwt::decode_encrypted::<Claims>(
+                &token,
+                &P,
+                &decryption,
+                &decrypting(&jwk),
+                &checks(),
+            )
+            .unwrap_or_else(|e| panic!("{alg}: {e}"));
+            assert_eq!(jwt.claims.iss.as_deref(), Some("me"));
+        }
+        for alg in [Alg::RsaOaep256, Alg::EcdhEs, Alg::EcdhEsA128Kw] {
+            let jwk = enc_key_for(alg, Curve::P256);
+            let token = b
+                .encrypt(&P, encryptor(&jwk, alg).as_ref(), Enc::A256Gcm)
+                .unwrap();
+            // Allowed alone, or beside a shared-key algorithm: refused.
+            for algs in [&[alg][..], &[Alg::A256Kw, alg]] {
+                let decryption = Decryption::new(algs, &[Enc::A256Gcm]).unwrap();
+                assert_err!(
+                    jose_jwt::decode_encrypted::<Claims>(
+                        &token,
+                        &P,
+                        &decryption,
+                        &decrypting(&jwk),
+                        &checks()
+                    ),
+                    Error::ApiMisuse(_)
+                );
+            }
+            let decryption = Decryption::new(&[alg], &[Enc::A256Gcm]).unwrap();
+            let jwt = danger::decode_encrypted_unauthenticated::<Claims>(
+                &token,
+                &P,
+                &decryption,
+                &decrypting(&jwk),
+                &checks(),
+            );
+            assert!(jwt.is_ok(), "{alg}");
+        }
     }
 }
