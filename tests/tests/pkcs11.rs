@@ -63,7 +63,8 @@ fn token() -> Option<&'static Token> {
     TOKEN
         .get_or_init(|| {
             let env = env()?;
-            let options = TokenOptions::new(PROVIDER).raw_rsa_oaep(true);
+            add_decrypt_only_rsa_key(&env);
+            let options = TokenOptions::new(PROVIDER).raw_rsa_oaep(true).rsa1_5(true);
             Some(
                 Token::open(
                     &env.module,
@@ -77,9 +78,69 @@ fn token() -> Option<&'static Token> {
         .as_ref()
 }
 
+/// Adds to the token, once, an RSA key that may decrypt and may not sign:
+/// the only kind of token key that serves RSA1_5 (`TokenOptions::rsa1_5`).
+/// `pkcs11-tool` cannot make one (SoftHSM2 defaults CKA_SIGN to true), so
+/// the test makes it through its own PKCS#11 context, finalized before the
+/// token is opened.
+fn add_decrypt_only_rsa_key(env: &Env) {
+    use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+    use cryptoki::mechanism::Mechanism;
+    use cryptoki::object::{Attribute, ObjectClass};
+    use cryptoki::session::UserType;
+    use cryptoki::types::AuthPin;
+
+    let ctx = Pkcs11::new(&env.module).unwrap();
+    ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
+        .unwrap();
+    let slot = ctx
+        .get_slots_with_token()
+        .unwrap()
+        .into_iter()
+        .find(|s| ctx.get_token_info(*s).is_ok_and(|i| i.label() == env.label))
+        .unwrap();
+    let session = ctx.open_rw_session(slot).unwrap();
+    session
+        .login(UserType::User, Some(&AuthPin::from(env.pin.as_str())))
+        .unwrap();
+    let label = Attribute::Label(RSA_DECRYPT.as_bytes().to_vec());
+    let id = Attribute::Id(vec![0x0a]);
+    let existing = session
+        .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), label.clone()])
+        .unwrap();
+    if existing.is_empty() {
+        let public = [
+            Attribute::Token(true),
+            Attribute::ModulusBits(2048.into()),
+            Attribute::PublicExponent(vec![1, 0, 1]),
+            Attribute::Encrypt(true),
+            Attribute::Verify(false),
+            label.clone(),
+            id.clone(),
+        ];
+        let private = [
+            Attribute::Token(true),
+            Attribute::Private(true),
+            Attribute::Sensitive(true),
+            Attribute::Decrypt(true),
+            Attribute::Sign(false),
+            label,
+            id,
+        ];
+        session
+            .generate_key_pair(&Mechanism::RsaPkcsKeyPairGen, &public, &private)
+            .unwrap();
+    }
+    drop(session);
+    ctx.finalize().unwrap();
+}
+
 fn key(label: &str) -> TokenKey {
     token().unwrap().key(label).unwrap()
 }
+
+/// The decrypt-only RSA key `cargo xtask ci` adds to the token.
+const RSA_DECRYPT: &str = "rsa-decrypt";
 
 const PAYLOAD: &[u8] = b"signed on the token, verified in software";
 
@@ -174,9 +235,22 @@ fn jwes_for_token_keys_decrypt_on_the_token() {
             rsa.public_jwk().unwrap().clone(),
             Alg::RsaOaep512,
         ),
-        (rsa.clone(), rsa.public_jwk().unwrap().clone(), Alg::Rsa1_5),
         (aes.clone(), shared_jwk.clone(), Alg::A256Kw),
     ];
+    // RSA1_5 with the decrypt-only key (a sender names the algorithm in
+    // the recipient's JWK); the signing RSA key never serves it.
+    let decrypt_only = key(RSA_DECRYPT);
+    assert!(decrypt_only.signing_key().is_err());
+    let recipient = decrypt_only.public_jwk().unwrap().clone();
+    cases.push((
+        decrypt_only,
+        recipient.with_alg(Alg::Rsa1_5).unwrap(),
+        Alg::Rsa1_5,
+    ));
+    assert!(
+        !jose_core::DecryptingKey::algorithms(&rsa).contains(&Alg::Rsa1_5),
+        "a signing key is never offered for RSA1_5"
+    );
     for label in ["ec-p256", "ec-p384", "ec-p521"] {
         let k = key(label);
         for alg in [Alg::EcdhEs, Alg::EcdhEsA128Kw, Alg::EcdhEsA256Kw] {

@@ -254,6 +254,35 @@ impl KeyManagementAlgorithm {
         }
     }
 
+    /// Whether a key serves this algorithm only when its `alg` member names
+    /// it, never as one of the algorithms its shape fits. RSA1_5 is such an
+    /// algorithm: its padding is an oracle (Bleichenbacher), it is
+    /// deprecated (draft-ietf-jose-deprecate-none-rsa15), and an RSA key
+    /// that signs must not also decrypt with it.
+    pub const fn needs_named_key(self) -> bool {
+        match self {
+            Self::Rsa1_5 => true,
+            Self::RsaOaep
+            | Self::RsaOaep256
+            | Self::RsaOaep384
+            | Self::RsaOaep512
+            | Self::A128Kw
+            | Self::A192Kw
+            | Self::A256Kw
+            | Self::A128GcmKw
+            | Self::A192GcmKw
+            | Self::A256GcmKw
+            | Self::Dir
+            | Self::EcdhEs
+            | Self::EcdhEsA128Kw
+            | Self::EcdhEsA192Kw
+            | Self::EcdhEsA256Kw
+            | Self::Pbes2Hs256A128Kw
+            | Self::Pbes2Hs384A192Kw
+            | Self::Pbes2Hs512A256Kw => false,
+        }
+    }
+
     /// The algorithms a key of this shape can be used with, in the order of
     /// [`KeyManagementAlgorithm::ALL`].
     pub fn fitting(shape: KeyShape) -> impl Iterator<Item = Self> {

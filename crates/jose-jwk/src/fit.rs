@@ -14,12 +14,17 @@ use crate::jwk::Jwk;
 use crate::params::{KeyOp, KeyUse};
 
 impl Jwk {
-    /// Whether the key's `alg` member (if any) allows `alg`. A key whose
+    /// Whether the key's `alg` member allows `alg`. A key without `alg`
+    /// allows every algorithm but those that need it named
+    /// ([`KeyManagementAlgorithm::needs_named_key`]: RSA1_5). A key whose
     /// `alg` is a content encryption algorithm is a CEK for `dir` (RFC 7520
     /// section 3.6).
     pub fn allows_algorithm(&self, alg: Algorithm) -> bool {
         match self.params.alg {
-            None => true,
+            None => match alg {
+                Algorithm::KeyManagement(k) => !k.needs_named_key(),
+                Algorithm::Signature(_) | Algorithm::ContentEncryption(_) => true,
+            },
             Some(Algorithm::ContentEncryption(_)) => {
                 alg == Algorithm::KeyManagement(KeyManagementAlgorithm::Dir)
                     || self.params.alg == Some(alg)

@@ -82,7 +82,7 @@ impl TokenKey {
         Ok(Self {
             identity: Arc::new(identity),
             sign_algs: load::sign_algorithms(kind, &object, private),
-            decrypt_algs: load::decrypt_algorithms(kind, &object, private),
+            decrypt_algs: load::decrypt_algorithms(kind, &object, private, token.inner.rsa1_5),
             token,
             handle,
             kind,

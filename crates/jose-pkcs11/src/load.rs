@@ -275,13 +275,17 @@ pub(crate) fn sign_algorithms(
 
 /// The JWE key management algorithms the key can open: those its shape
 /// fits, that this crate has a mechanism for, as the object's CKA_DECRYPT,
-/// CKA_UNWRAP and CKA_DERIVE allow.
+/// CKA_UNWRAP and CKA_DERIVE allow. An algorithm that needs a key naming it
+/// (RSA1_5) only with `named` allowed (`TokenOptions::rsa1_5`), and never
+/// for a key that can sign.
 pub(crate) fn decrypt_algorithms(
     kind: TokenKeyKind,
     object: &Object,
     private: bool,
+    named: bool,
 ) -> Vec<KeyManagementAlgorithm> {
     KeyManagementAlgorithm::fitting(shape(kind))
+        .filter(|alg| !alg.needs_named_key() || (named && !object.can_sign))
         .filter(|alg| mechanism::opens(kind, *alg, object, private))
         .collect()
 }
@@ -289,6 +293,37 @@ pub(crate) fn decrypt_algorithms(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rsa_object(can_sign: bool) -> Object {
+        Object {
+            key_type: Some(KeyType::RSA),
+            label: "rsa".into(),
+            id: vec![1],
+            can_sign,
+            can_decrypt: true,
+            can_unwrap: true,
+            can_derive: false,
+        }
+    }
+
+    /// RSA1_5's padding is an oracle, and an oracle on a key that signs
+    /// forges its signatures: a token RSA key is offered for RSA1_5 only
+    /// when the options allow it, and never when the key can sign.
+    #[test]
+    fn rsa1_5_only_for_decrypt_only_keys_when_allowed() {
+        let kind = TokenKeyKind::Rsa(2048);
+        let offers = |can_sign, allowed| {
+            decrypt_algorithms(kind, &rsa_object(can_sign), true, allowed)
+                .contains(&KeyManagementAlgorithm::Rsa1_5)
+        };
+        assert!(!offers(false, false));
+        assert!(!offers(true, false));
+        assert!(!offers(true, true));
+        assert!(offers(false, true));
+        // RSA-OAEP is offered either way.
+        let algs = decrypt_algorithms(kind, &rsa_object(true), true, false);
+        assert!(algs.contains(&KeyManagementAlgorithm::RsaOaep256));
+    }
 
     #[test]
     fn points_bare_or_wrapped() {

@@ -139,6 +139,8 @@ pub(crate) struct Inner {
     /// Whether RSA-OAEP with SHA-2 may fall back to raw RSA on the token
     /// with OAEP decoding in software.
     pub(crate) raw_rsa_oaep: bool,
+    /// Whether RSA keys that cannot sign may decrypt RSA1_5.
+    pub(crate) rsa1_5: bool,
     /// The software provider for what the token does not do.
     pub(crate) software: Provider,
 }
@@ -202,6 +204,12 @@ pub struct TokenOptions {
     /// constant time. The private key stays on the token, but the padded
     /// message (which holds the CEK) leaves it. Off by default.
     pub raw_rsa_oaep: bool,
+    /// Offer RSA1_5 (`CKM_RSA_PKCS`) for the token's RSA keys that may
+    /// decrypt and may not sign (CKA_SIGN false). Off by default: RSA1_5 is
+    /// deprecated for its padding oracle, and a key that signs is never
+    /// also used for it, opted in or not (a decryption oracle on a signing
+    /// key forges signatures).
+    pub rsa1_5: bool,
 }
 
 impl TokenOptions {
@@ -210,6 +218,7 @@ impl TokenOptions {
         Self {
             software,
             raw_rsa_oaep: false,
+            rsa1_5: false,
         }
     }
 
@@ -218,6 +227,14 @@ impl TokenOptions {
     #[must_use]
     pub fn raw_rsa_oaep(mut self, allow: bool) -> Self {
         self.raw_rsa_oaep = allow;
+        self
+    }
+
+    /// Offers (or not) RSA1_5 for decrypt-only RSA keys (see
+    /// [`TokenOptions::rsa1_5`]).
+    #[must_use]
+    pub fn rsa1_5(mut self, allow: bool) -> Self {
+        self.rsa1_5 = allow;
         self
     }
 }
@@ -278,6 +295,7 @@ impl Token {
                 pool: Mutex::new(Vec::new()),
                 anchor: Mutex::new(anchor),
                 raw_rsa_oaep: options.raw_rsa_oaep,
+                rsa1_5: options.rsa1_5,
                 software: options.software,
             }),
         })

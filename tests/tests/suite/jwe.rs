@@ -52,6 +52,16 @@ fn password_jwk(password: &str) -> Jwk {
     oct_jwk(password.as_bytes())
 }
 
+/// `jwk` with `alg` named in it when `alg` needs that (RSA1_5 serves only
+/// keys that name it): how a user holding a vector's RSA1_5 key loads it.
+fn for_alg(jwk: Jwk, alg: Alg) -> Jwk {
+    if alg.needs_named_key() && jwk.alg().is_none() {
+        jwk.with_alg(alg).unwrap()
+    } else {
+        jwk
+    }
+}
+
 fn decrypting(jwk: &Jwk) -> Arc<dyn DecryptingKey> {
     P.decryptor(jwk).unwrap()
 }
@@ -297,7 +307,7 @@ mod rfc7516 {
         let v = vector(path);
         let alg: Alg = str_at(&v, "/alg").parse().unwrap();
         let enc: Enc = str_at(&v, "/enc").parse().unwrap();
-        let jwk = jwk_of(&v["key"]);
+        let jwk = for_alg(jwk_of(&v["key"]), alg);
         let protected_b64 = str_at(&v, "/protected_b64u");
         let plaintext = str_at(&v, "/plaintext").as_bytes();
         let cek = b64_at(&v, "/cek_b64u");
@@ -408,7 +418,7 @@ mod rfc7516 {
         let text = v["expected"]["json_general"].to_string();
         let plaintext = str_at(&v, "/plaintext").as_bytes();
         let enc = Enc::A128CbcHs256;
-        let rsa = jwk_of(&v["recipients"][0]["key"]);
+        let rsa = for_alg(jwk_of(&v["recipients"][0]["key"]), Alg::Rsa1_5);
         let kw = jwk_of(&v["recipients"][1]["key"]);
         let both = [Alg::Rsa1_5, Alg::A128Kw];
         let protected = header_of(&v["protected_header"]);
@@ -668,7 +678,12 @@ mod rfc7520 {
 
     /// The input key of a single-recipient cookbook file.
     fn input_key(path: &str) -> Jwk {
-        jwk_of(&vector(path)["input"]["key"])
+        let v = vector(path);
+        let jwk = jwk_of(&v["input"]["key"]);
+        match v["input"]["alg"].as_str().map(str::parse) {
+            Some(Ok(alg)) => for_alg(jwk, alg),
+            _ => jwk,
+        }
     }
 
     /// An AES key wrap file: the output decrypts through the single key and
@@ -899,8 +914,10 @@ mod rfc7520 {
     #[test]
     fn jwe_5_13_multiple_recipients() {
         let v = vector(F5_13);
-        let keys: Vec<Jwk> = (0..3).map(|i| jwk_of(&v["input"]["key"][i])).collect();
         let algs = [Alg::Rsa1_5, Alg::EcdhEsA256Kw, Alg::A256GcmKw];
+        let keys: Vec<Jwk> = (0..3)
+            .map(|i| for_alg(jwk_of(&v["input"]["key"][i]), algs[i]))
+            .collect();
         for (i, alg) in algs.iter().enumerate() {
             assert_eq!(str_at(&v, &format!("/input/alg/{i}")), alg.name());
         }
@@ -1167,7 +1184,7 @@ mod rfc7519 {
     #[test]
     fn a_1_encrypted_jwt() {
         let v = vector("rfc7519/A.1.json");
-        let jwk = jwk_of(&v["key"]);
+        let jwk = for_alg(jwk_of(&v["key"]), Alg::Rsa1_5);
         let compact = str_at(&v, "/expected/compact");
         let got = allow(&[Alg::Rsa1_5], &[Enc::A128CbcHs256])
             .decrypt(&P, compact, &decrypting(&jwk))
@@ -1219,7 +1236,7 @@ mod round_trip {
             _ => {}
         }
         match spec.shape().unwrap() {
-            KeyShape::Rsa { .. } => rsa_key().clone(),
+            KeyShape::Rsa { .. } => for_alg(rsa_key().clone(), alg),
             shape => P.generate(shape).unwrap(),
         }
     }
@@ -1759,6 +1776,41 @@ mod attacks {
 
     use super::rfc7520_files::*;
 
+    /// RSA1_5's padding is an oracle (Bleichenbacher), and
+    /// draft-ietf-jose-deprecate-none-rsa15 deprecates it: an RSA key is
+    /// used for RSA1_5 only when its `alg` says so. A key without `alg`,
+    /// such as one that also signs, is never offered for it, in either
+    /// direction, whatever the allow-list.
+    #[test]
+    fn rsa_key_without_alg_is_not_offered_for_rsa1_5() {
+        let v = vector("rfc7516/A.2.json");
+        let plain = jwk_of(&v["key"]);
+        assert_eq!(plain.alg(), None);
+        let compact = str_at(&v, "/expected/compact");
+        let d = allow(&[Alg::Rsa1_5, Alg::RsaOaep], &[Enc::A128CbcHs256]);
+        assert!(!decrypting(&plain).algorithms().contains(&Alg::Rsa1_5));
+        assert!(decrypting(&plain).algorithms().contains(&Alg::RsaOaep));
+        for keys in [
+            &decrypting(&plain) as &dyn KeyStore,
+            &store_of(&[&plain]) as &dyn KeyStore,
+        ] {
+            assert_eq!(
+                d.decrypt(&P, compact, keys),
+                Err(Error::Policy(Policy::NoMatchingKey))
+            );
+        }
+        let public = plain.to_public().unwrap();
+        assert_err!(
+            P.encrypting_key(&public).unwrap().key_encryptor(Alg::Rsa1_5),
+            Error::Policy(Policy::KeyAlgorithmMismatch { .. })
+        );
+        // Named, it decrypts, and then it cannot sign.
+        let named = plain.clone().with_alg(Alg::Rsa1_5).unwrap();
+        assert!(d.decrypt(&P, compact, &decrypting(&named)).is_ok());
+        assert!(P.signing_key(&named).is_err());
+        assert!(P.signing_key(&plain).is_ok());
+    }
+
     /// A CEK whose JWK names its content encryption algorithm (RFC 7520
     /// section 3.6) serves `dir` for that `enc` only: a 32-byte "A256GCM"
     /// key is not also an A128CBC-HS256 key, though the lengths agree.
@@ -1881,7 +1933,7 @@ mod attacks {
             let v = vector(path);
             let store: Arc<dyn DecryptingKey> = match v["input"].get("pwd") {
                 Some(p) => decrypting(&password_jwk(p.as_str().unwrap())),
-                None => decrypting(&jwk_of(&v["input"]["key"])),
+                None => decrypting(&for_alg(jwk_of(&v["input"]["key"]), alg)),
             };
             let token = flip_part(str_at(&v, "/output/compact"), 1, at);
             assert_eq!(
@@ -1949,7 +2001,7 @@ mod attacks {
         }
         // AES-CBC-HMAC: a flipped bit, a dropped block (padding oracle food).
         let v = vector("rfc7516/A.2.json");
-        let key = decrypting(&jwk_of(&v["key"]));
+        let key = decrypting(&for_alg(jwk_of(&v["key"]), Alg::Rsa1_5));
         let compact = str_at(&v, "/expected/compact");
         let ct = part_bytes(compact, 3);
         for token in [
@@ -2083,7 +2135,7 @@ mod attacks {
         ] {
             let v = vector(path);
             let jwk = match fresh {
-                KeyShape::Rsa { .. } => rsa_key().clone(),
+                KeyShape::Rsa { .. } => for_alg(rsa_key().clone(), Alg::Rsa1_5),
                 spec => P.generate(spec).unwrap(),
             };
             assert_eq!(
@@ -2389,7 +2441,7 @@ mod attacks {
     #[test]
     fn rsa1_5_bad_padding_is_a_wrong_tag() {
         let v = vector("rfc7516/A.2.json");
-        let jwk = jwk_of(&v["key"]);
+        let jwk = for_alg(jwk_of(&v["key"]), Alg::Rsa1_5);
         let key = decrypting(&jwk);
         let compact = str_at(&v, "/expected/compact");
         let d = allow(&[Alg::Rsa1_5], &[Enc::A128CbcHs256]);

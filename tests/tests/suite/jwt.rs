@@ -307,7 +307,8 @@ mod rfc {
     fn rfc7519_a_1_encrypted_jwt() {
         let v = vector("rfc7519/A.1.json");
         let compact = str_at(&v, "/expected/compact");
-        let key = decrypting(&jwk_of(&v["key"]));
+        // RSA1_5 serves a key that names it only.
+        let key = decrypting(&jwk_of(&v["key"]).with_alg(Alg::Rsa1_5).unwrap());
         let decryption = Decryption::new(&[Alg::Rsa1_5], &[Enc::A128CbcHs256]).unwrap();
         let validation = at(RFC_NOW).issuer("joe");
         // RSA1_5 is encrypted to a public key: anyone could have made this
@@ -404,7 +405,8 @@ mod rfc {
     fn rfc7519_a_2_nested_jwt() {
         let v = vector("rfc7519/A.2.json");
         let compact = str_at(&v, "/expected/compact");
-        let enc_jwk = jwk_of(&v["encryption_key"]);
+        // RSA1_5 serves a key that names it only.
+        let enc_jwk = jwk_of(&v["encryption_key"]).with_alg(Alg::Rsa1_5).unwrap();
         let sig_jwk = jwk_of(&v["signing_key"]);
         let decryption = Decryption::new(&[Alg::Rsa1_5], &[Enc::A128CbcHs256]).unwrap();
         let validation = Validation::new(&[JwsAlgorithm::Rs256])
@@ -460,6 +462,19 @@ mod rfc {
 
         // Wrong keys, wrong time, wrong algorithm.
         let other_enc = enc_key_for(Alg::RsaOaep, Curve::P256);
+        // Without `alg`, an RSA key is never offered for RSA1_5.
+        assert_eq!(
+            jose_jwt::decode_nested::<Claims<Root>>(
+                compact,
+                &P,
+                &decryption,
+                &decrypting(&jwk_of(&v["encryption_key"])),
+                &validation,
+                &verifying(&sig_jwk)
+            ),
+            Err(Error::Policy(Policy::NoMatchingKey))
+        );
+        let other_enc = other_enc.with_alg(Alg::Rsa1_5).unwrap();
         assert_eq!(
             jose_jwt::decode_nested::<Claims<Root>>(
                 compact,
