@@ -112,7 +112,9 @@ async function encrypt(req) {
 const algOf = (h, t) => h.alg ?? t?.header?.alg ?? t?.unprotected?.alg;
 
 async function decrypt(req) {
-  const options = { keyManagementAlgorithms: req.algs, contentEncryptionAlgorithms: req.encs, maxPBES2Count: 1000000 };
+  // npm jose's own default PBES2 limit (10,000) unless the request sets one.
+  const options = { keyManagementAlgorithms: req.algs, contentEncryptionAlgorithms: req.encs };
+  if (req.max_p2c) options.maxPBES2Count = req.max_p2c;
   let result;
   if (req.format === 'general') {
     const jwe = JSON.parse(req.token);

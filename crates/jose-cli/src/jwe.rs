@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use jose::core::key_management::{PBES2_DEFAULT_SALT_LEN, Pbes2Params};
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, Header, KeyManagementAlgorithm};
 use jose::jwe::{Decryption, JweBuilder, Recipient};
 use jose::jwk::{Jwk, Key};
@@ -48,6 +49,10 @@ pub(crate) enum JweCommand {
         /// not part of it).
         #[arg(long)]
         password_file: Option<PathBuf>,
+        /// The PBES2 iteration count (at least 1000; default 10000, which
+        /// every peer accepts).
+        #[arg(long)]
+        p2c: Option<u64>,
         /// The plaintext file (standard input if absent or "-").
         file: Option<PathBuf>,
     },
@@ -84,6 +89,7 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             json,
             flattened,
             password_file,
+            p2c,
             file,
         } => {
             let enc = parse_enc(&enc)?;
@@ -118,6 +124,11 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             let plaintext = read_input(file.as_deref())?;
             let aad = aad.as_deref().map(|p| read_input(Some(p))).transpose()?;
             let mut builder = JweBuilder::new(&plaintext, enc);
+            if let Some(count) = p2c {
+                let params = Pbes2Params::new(count, PBES2_DEFAULT_SALT_LEN)
+                    .map_err(|e| Failure::usage(format!("--p2c: {e}")))?;
+                builder = builder.pbes2(params);
+            }
             if zip {
                 builder = builder.compress();
             }

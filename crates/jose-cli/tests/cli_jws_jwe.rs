@@ -1274,6 +1274,38 @@ fn jwe_ecdh_es_with_another_key_is_rejected() {
     assert_eq!(err, "jose: decryption failed\n");
 }
 
+/// `--p2c` chooses the PBES2 iteration count; without it the count is the
+/// interoperable default; a count below 1,000 is a usage error.
+#[test]
+fn jwe_encrypt_p2c_sets_the_iteration_count() {
+    let pw = TempFile::new("pw", b"correct horse\n");
+    let plaintext = TempFile::new("plaintext", PLAINTEXT);
+    let args = |extra: &[&'static str]| -> Vec<String> {
+        let mut args = vec![
+            "jwe",
+            "encrypt",
+            "--password-file",
+            pw.path(),
+            "--enc",
+            "A128GCM",
+        ];
+        args.extend_from_slice(extra);
+        args.push(plaintext.path());
+        args.into_iter().map(String::from).collect()
+    };
+    let header_for = |extra: &[&'static str]| {
+        let owned = args(extra);
+        let argv: Vec<&str> = owned.iter().map(String::as_str).collect();
+        compact_header(&token_ok(&argv, None))
+    };
+    assert_eq!(header_for(&["--p2c", "4096"])["p2c"], 4096);
+    assert_eq!(header_for(&[])["p2c"], 10_000);
+    let owned = args(&["--p2c", "999"]);
+    let argv: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let message = usage_error(&argv, None);
+    assert!(message.contains("--p2c"), "{message}");
+}
+
 #[test]
 fn jwe_pbes2_password_file_round_trip() {
     let pw = TempFile::new("pw", b"correct horse\n");

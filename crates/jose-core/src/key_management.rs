@@ -167,6 +167,90 @@ pub fn ecdh_es_decrypt(
 /// section 4.8.1.1).
 pub const PBES2_MIN_SALT_LEN: usize = 8;
 
+/// The PBES2 iteration count (`p2c`) used when encrypting unless the
+/// caller chooses one: 10,000, the most that npm `jose` (10,000) and python
+/// jwcrypto (16,384) accept by default, so that every peer can open what
+/// we make. A password JWE is only as strong as its password: choose a
+/// long random one (`Provider::generate` makes 32 characters).
+pub const PBES2_DEFAULT_COUNT: u64 = 10_000;
+
+/// The lowest PBES2 iteration count used when encrypting (RFC 7518 section
+/// 4.8.1.2 recommends at least 1,000).
+pub const PBES2_MIN_COUNT: u64 = 1_000;
+
+/// The PBES2 salt input length (`p2s`) used when encrypting unless the
+/// caller chooses one, in bytes.
+pub const PBES2_DEFAULT_SALT_LEN: usize = 16;
+
+/// How a PBES2 recipient is encrypted: the iteration count (`p2c`) and the
+/// length of the random salt input (`p2s`). Checked when made: at least
+/// [`PBES2_MIN_COUNT`] iterations and [`PBES2_MIN_SALT_LEN`] bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pbes2Params {
+    count: u64,
+    salt_len: usize,
+}
+
+impl Pbes2Params {
+    /// [`PBES2_DEFAULT_COUNT`] iterations, [`PBES2_DEFAULT_SALT_LEN`] bytes
+    /// of salt.
+    pub const DEFAULT: Self = Self {
+        count: PBES2_DEFAULT_COUNT,
+        salt_len: PBES2_DEFAULT_SALT_LEN,
+    };
+
+    /// `count` iterations and a random salt of `salt_len` bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApiMisuse`] for fewer than [`PBES2_MIN_COUNT`] iterations,
+    /// more than fit PBKDF2's 32-bit count, or a salt shorter than
+    /// [`PBES2_MIN_SALT_LEN`] (or longer than 1 KiB).
+    pub fn new(count: u64, salt_len: usize) -> Result<Self, Error> {
+        check_pbes2_count(count)?;
+        if !(PBES2_MIN_SALT_LEN..=1024).contains(&salt_len) {
+            return Err(Error::ApiMisuse(
+                "the PBES2 salt must be 8 to 1024 bytes (RFC 7518 section 4.8.1.1)",
+            ));
+        }
+        Ok(Self { count, salt_len })
+    }
+
+    /// The iteration count.
+    pub const fn count(self) -> u64 {
+        self.count
+    }
+
+    /// The salt input length, in bytes.
+    pub const fn salt_len(self) -> usize {
+        self.salt_len
+    }
+}
+
+impl Default for Pbes2Params {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Checks an iteration count chosen for encrypting: at least
+/// [`PBES2_MIN_COUNT`], at most `u32::MAX` (PBKDF2's count).
+///
+/// # Errors
+///
+/// [`Error::ApiMisuse`] outside those bounds.
+pub fn check_pbes2_count(count: u64) -> Result<(), Error> {
+    if count < PBES2_MIN_COUNT {
+        return Err(Error::ApiMisuse(
+            "a PBES2 iteration count below 1,000 is refused (RFC 7518 section 4.8.1.2)",
+        ));
+    }
+    if count > u64::from(u32::MAX) {
+        return Err(Error::ApiMisuse("a PBES2 iteration count must fit 32 bits"));
+    }
+    Ok(())
+}
+
 /// The PBES2 salt: `UTF8(alg) || 0x00 || p2s` (RFC 7518 section 4.8.1.1).
 ///
 /// # Errors

@@ -1,12 +1,15 @@
 //! Producing JWE in the three serializations.
 
+use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use jose_core::header;
 use jose_core::json::Object;
+use jose_core::key_management::Pbes2Params;
 use jose_core::{
-    Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Error, Header, KeyEncryptor, b64,
+    Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Error, Header, KeyEncryptor,
+    KeyManagementAlgorithm, KeyRequirement, b64,
 };
 use jose_jwk::Provider;
 use serde_json::Value;
@@ -63,6 +66,7 @@ pub struct JweBuilder<'p> {
     protected: Header,
     unprotected: Option<Header>,
     aad: Option<&'p [u8]>,
+    pbes2: Option<Pbes2Params>,
 }
 
 impl<'p> JweBuilder<'p> {
@@ -75,7 +79,22 @@ impl<'p> JweBuilder<'p> {
             protected: Header::new(),
             unprotected: None,
             aad: None,
+            pbes2: None,
         }
+    }
+
+    /// The iteration count and salt length of every PBES2 recipient: a
+    /// fresh random salt of that length each, and that `p2c`. Without it
+    /// the key encryptor uses [`PBES2_DEFAULT_COUNT`] iterations and
+    /// [`PBES2_DEFAULT_SALT_LEN`] bytes, which every peer accepts; a header
+    /// may also carry `p2c` itself, but not both.
+    ///
+    /// [`PBES2_DEFAULT_COUNT`]: jose_core::key_management::PBES2_DEFAULT_COUNT
+    /// [`PBES2_DEFAULT_SALT_LEN`]: jose_core::key_management::PBES2_DEFAULT_SALT_LEN
+    #[must_use]
+    pub fn pbes2(mut self, params: Pbes2Params) -> Self {
+        self.pbes2 = Some(params);
+        self
     }
 
     /// Compresses the plaintext with raw DEFLATE (`zip: "DEF"`) first.
@@ -273,9 +292,8 @@ impl<'p> JweBuilder<'p> {
                 if protected.kid.is_none() {
                     protected.kid = recipient.encryptor.key_id().map(String::from);
                 }
-                let wrapped = recipient
-                    .encryptor
-                    .encrypt_key(&protected, self.enc, &cek)?;
+                let for_key = self.pbes2_header(provider, alg, &protected)?;
+                let wrapped = recipient.encryptor.encrypt_key(&for_key, self.enc, &cek)?;
                 if let Some(direct) = wrapped.cek {
                     cek = direct;
                 }
@@ -312,6 +330,7 @@ impl<'p> JweBuilder<'p> {
                     },
                 )?,
             )?;
+            let joint = self.pbes2_header(provider, alg, &joint)?;
             let wrapped = recipient.encryptor.encrypt_key(&joint, self.enc, &cek)?;
             if let Some(direct) = wrapped.cek {
                 cek = direct;
@@ -351,6 +370,33 @@ impl<'p> JweBuilder<'p> {
         }
 
         self.finish(provider, &protected, out, &cek)
+    }
+
+    /// The header a PBES2 key encryptor gets: with the count and a fresh
+    /// salt of [`JweBuilder::pbes2`], when it was given.
+    fn pbes2_header<'h>(
+        &self,
+        provider: &Provider,
+        alg: KeyManagementAlgorithm,
+        header: &'h Header,
+    ) -> Result<Cow<'h, Header>, Error> {
+        let Some(params) = self.pbes2 else {
+            return Ok(Cow::Borrowed(header));
+        };
+        if alg.requirement() != KeyRequirement::Password {
+            return Ok(Cow::Borrowed(header));
+        }
+        if header.p2c.is_some() || header.p2s.is_some() {
+            return Err(Error::ApiMisuse(
+                "PBES2 p2c or p2s set in a header and with JweBuilder::pbes2",
+            ));
+        }
+        let mut salt = alloc::vec![0u8; params.salt_len()];
+        provider.random.fill(&mut salt)?;
+        let mut with = header.clone();
+        with.p2c = Some(params.count());
+        with.p2s = Some(salt);
+        Ok(Cow::Owned(with))
     }
 
     /// Content encryption under the finished protected header.

@@ -67,10 +67,10 @@ pub struct Limits {
     pub max_recipients: usize,
     /// The largest plaintext after `zip` decompression. Default 4 MiB.
     pub max_plaintext: usize,
-    /// The largest PBES2 iteration count (`p2c`) accepted. Default
-    /// 1,200,000: twice the count this workspace uses when encrypting with
-    /// PBES2-HS256+A128KW, and bounded so that a hostile header cannot make
-    /// a decryption run for seconds.
+    /// The largest PBES2 iteration count (`p2c`) accepted. Default 600,000:
+    /// OWASP's count for PBKDF2-HMAC-SHA256, the most a careful sender
+    /// uses (this workspace encrypts with 10,000, which every peer accepts),
+    /// and one derivation of it takes a fraction of a second.
     pub max_p2c: u64,
 }
 
@@ -81,7 +81,7 @@ impl Default for Limits {
             max_header: 16 * 1024,
             max_recipients: 16,
             max_plaintext: 4 * 1024 * 1024,
-            max_p2c: 1_200_000,
+            max_p2c: 600_000,
         }
     }
 }

@@ -33,19 +33,6 @@ use crate::handle::{Bound, Handle};
 #[cfg(any(feature = "rsa", nist_ecdh, feature = "x25519"))]
 use crate::convert::FromJwk;
 
-/// The PBES2 iteration counts used when encrypting, unless the header sets
-/// `p2c`: OWASP's 2023 guidance for PBKDF2 (600,000 with SHA-256, 210,000
-/// with SHA-384 and SHA-512).
-pub const PBES2_DEFAULT_ITERATIONS: [(K, u64); 3] = [
-    (K::Pbes2Hs256A128Kw, 600_000),
-    (K::Pbes2Hs384A192Kw, 210_000),
-    (K::Pbes2Hs512A256Kw, 210_000),
-];
-
-/// The PBES2 salt length used when encrypting, in bytes.
-#[cfg(feature = "pbes2")]
-const PBES2_SALT_LEN: usize = 16;
-
 /// A shared symmetric key, and the one content encryption algorithm it is
 /// a CEK for when its JWK's `alg` names one (RFC 7520 section 3.6).
 struct SharedKey {
@@ -320,20 +307,18 @@ impl Bound<WrappingKey, K> {
             K::Dir => Ok(WrappedKey::direct(shared.as_cek(enc)?, Object::new())),
             #[cfg(feature = "pbes2")]
             alg @ (K::Pbes2Hs256A128Kw | K::Pbes2Hs384A192Kw | K::Pbes2Hs512A256Kw) => {
-                let p2c = header.p2c.unwrap_or_else(|| {
-                    PBES2_DEFAULT_ITERATIONS
-                        .iter()
-                        .find(|(a, _)| *a == alg)
-                        .map_or(600_000, |(_, n)| *n)
-                });
+                use jose_core::key_management as km;
+                // The caller's count and salt (JweBuilder::pbes2 puts them
+                // in the header), or the interoperable defaults.
+                let p2c = header.p2c.unwrap_or(km::PBES2_DEFAULT_COUNT);
+                km::check_pbes2_count(p2c)?;
                 let p2s = match &header.p2s {
-                    Some(s) if s.len() >= jose_core::key_management::PBES2_MIN_SALT_LEN => {
-                        s.clone()
-                    }
+                    Some(s) if s.len() >= km::PBES2_MIN_SALT_LEN => s.clone(),
                     Some(_) => {
                         return Err(Error::ApiMisuse("PBES2 p2s must be at least 8 bytes"));
                     }
-                    None => crate::random::bytes(self.provider.random, PBES2_SALT_LEN)?.to_vec(),
+                    None => crate::random::bytes(self.provider.random, km::PBES2_DEFAULT_SALT_LEN)?
+                        .to_vec(),
                 };
                 let kek = crate::pbes2::derive(alg, k.expose(), &p2s, p2c)?;
                 let mut params = Object::new();

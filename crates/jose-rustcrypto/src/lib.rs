@@ -74,7 +74,6 @@ mod sign;
 mod x25519;
 
 pub use hash::RustCryptoHasher;
-pub use jwe::PBES2_DEFAULT_ITERATIONS;
 pub use key_wrap::AesKeyWrap;
 pub use keys::{RSA_GENERATE_BITS, RustCryptoKeys};
 pub use random::OsRandom;

@@ -137,6 +137,19 @@ fn jwes_made_here_decrypt_in_the_npm_peer() {
             }));
         }
     }
+    // PBES2 with this workspace's defaults, under npm jose's default limit
+    // (maxPBES2Count 10,000): what a user makes without choosing a count.
+    for alg in [Alg::Pbes2Hs256A128Kw, Alg::Pbes2Hs512A256Kw] {
+        let jwk = key_for(alg, Enc::A128Gcm, Curve::P256);
+        let encryptor = PROVIDER.encryptor(&jwk, alg).unwrap();
+        let token = JweBuilder::new(PLAINTEXT, Enc::A128Gcm)
+            .compact(&PROVIDER, encryptor.as_ref())
+            .unwrap();
+        requests.push(json!({
+            "op": "decrypt", "format": "compact", "algs": [alg.name()], "encs": ["A128GCM"],
+            "jwk": json_of(&jwk), "token": token, "label": format!("{} default p2c", alg.name()),
+        }));
+    }
     // General JSON, two recipients with different algorithms.
     let a = key_for(Alg::RsaOaep256, Enc::A256Gcm, Curve::P256);
     let b = key_for(Alg::EcdhEsA128Kw, Enc::A256Gcm, Curve::X25519);

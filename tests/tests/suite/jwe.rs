@@ -1510,6 +1510,63 @@ mod round_trip {
         }
     }
 
+    /// PBES2 defaults must interoperate: npm `jose` refuses `p2c` above
+    /// 10,000 and python jwcrypto above 16,384 by default, so a count of
+    /// 600,000 made every PBES2 JWE unreadable to them. A count below
+    /// 1,000 (RFC 7518 section 4.8.1.2) or a salt below 8 bytes is refused
+    /// when encrypting; the caller chooses both through `Pbes2Params`.
+    #[test]
+    fn pbes2_defaults_interoperate_and_weak_parameters_are_refused() {
+        use jose_core::key_management::{PBES2_DEFAULT_COUNT, Pbes2Params};
+        assert_eq!(PBES2_DEFAULT_COUNT, 10_000);
+        let jwk = password_jwk("correct horse battery staple");
+        let alg = Alg::Pbes2Hs256A128Kw;
+        let e = encryptor(&jwk, alg);
+        let open = |token: &str| {
+            allow(&[alg], &[Enc::A128Gcm])
+                .decrypt(&P, token, &decrypting(&jwk))
+                .unwrap()
+        };
+        let plain = JweBuilder::new(PLAINTEXT, Enc::A128Gcm);
+        let got = open(&plain.compact(&P, e.as_ref()).unwrap());
+        assert_eq!(got.protected.p2c, Some(10_000));
+        assert_eq!(got.protected.p2s.map(|s| s.len()), Some(16));
+
+        let chosen = Pbes2Params::new(2_000, 32).unwrap();
+        let token = plain.clone().pbes2(chosen).compact(&P, e.as_ref()).unwrap();
+        let got = open(&token);
+        assert_eq!(got.protected.p2c, Some(2_000));
+        assert_eq!(got.protected.p2s.map(|s| s.len()), Some(32));
+        // Each recipient gets its own salt.
+        let general = plain
+            .clone()
+            .pbes2(chosen)
+            .general(&P, &[Recipient::new(e.as_ref()), Recipient::new(e.as_ref())])
+            .unwrap();
+        let doc: Value = serde_json::from_str(&general).unwrap();
+        let salts: Vec<&Value> = (0..2).map(|i| &doc["recipients"][i]["header"]["p2s"]).collect();
+        assert!(salts[0].is_string());
+        assert_ne!(salts[0], salts[1]);
+
+        assert_err!(Pbes2Params::new(999, 16), Error::ApiMisuse(_));
+        assert_err!(Pbes2Params::new(1_000, 7), Error::ApiMisuse(_));
+        assert_err!(Pbes2Params::new(u64::from(u32::MAX) + 1, 16), Error::ApiMisuse(_));
+        // A weak count in a hand-made header is refused too.
+        let mut weak = Header::new();
+        weak.p2c = Some(999);
+        assert_err!(
+            plain.clone().protected(weak).compact(&P, e.as_ref()),
+            Error::ApiMisuse(_)
+        );
+        // The count set twice, in a header and as parameters: refused.
+        let mut counted = Header::new();
+        counted.p2c = Some(5_000);
+        assert_err!(
+            plain.protected(counted).pbes2(chosen).compact(&P, e.as_ref()),
+            Error::ApiMisuse(_)
+        );
+    }
+
     /// Compact PBES2 with the iteration count chosen by the caller. The
     /// compact form has no recipient header, so the count can only be set
     /// in the protected header, which the key encryptor reads.
