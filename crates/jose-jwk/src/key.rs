@@ -138,7 +138,9 @@ impl RsaKey {
     /// # Errors
     ///
     /// [`Error::InvalidKey`] for an empty, zero or non-minimal member, an
-    /// even modulus, or an exponent longer than 8 bytes or below 3.
+    /// even modulus, an exponent longer than 8 bytes or below 3, or a
+    /// modulus with the ROCA fingerprint (CVE-2017-15361: made by a flawed
+    /// Infineon generator, and factorable).
     pub fn new_public(n: Vec<u8>, e: Vec<u8>) -> Result<Self, Error> {
         check_uint("n", &n)?;
         check_uint("e", &e)?;
@@ -147,6 +149,12 @@ impl RsaKey {
         }
         if e.len() > 8 || (e.len() == 1 && e.first().is_some_and(|b| *b < 3)) {
             return Err(Error::invalid_key("e", "is out of range"));
+        }
+        if crate::roca::has_fingerprint(&n) {
+            return Err(Error::invalid_key(
+                "n",
+                "has the ROCA fingerprint (CVE-2017-15361): it can be factored",
+            ));
         }
         Ok(Self {
             n,

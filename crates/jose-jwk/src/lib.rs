@@ -58,6 +58,7 @@ mod params;
 #[cfg(feature = "pem")]
 mod pem;
 mod provider;
+mod roca;
 mod set;
 mod spec;
 mod store;

@@ -1463,6 +1463,32 @@ mod round_trip {
 mod attacks {
     use super::*;
 
+    /// Wycheproof json_web_key test 7: an RSA key made by the flawed
+    /// Infineon generator (ROCA, CVE-2017-15361) can be factored, so a
+    /// token it verifies may be anyone's. The key is refused when parsed,
+    /// alone or in a set, and its token verifies with nothing.
+    #[test]
+    fn rsa_key_with_the_roca_fingerprint_is_refused() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/wycheproof/json_web_key_7_roca.json");
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let text = v["public_key"].to_string();
+        assert_err!(
+            Jwk::from_json(text.as_bytes()),
+            Error::InvalidKey(k) if k.member == "n"
+        );
+        let set = JwkSet::from_json(json!({"keys": [v["public_key"]]}).to_string().as_bytes());
+        let set = set.unwrap();
+        let store = JwkSetStore::new(&set, &P);
+        assert_eq!(store.len(), 0);
+        assert_eq!(
+            allow(&[JwsAlgorithm::Rs256]).verify(str_at(&v, "/jws"), &store),
+            Err(Error::Policy(Policy::NoMatchingKey))
+        );
+        // Ordinary keys pass the same check.
+        assert!(Jwk::from_json(a2_rsa_key().to_public().unwrap().to_json().as_bytes()).is_ok());
+        assert!(Jwk::from_json(rsa_key().to_json().as_bytes()).is_ok());
+    }
+
     /// The RFC 7515 A.1 compact JWS (HS256) and its verifying key.
     fn a1() -> (String, Arc<dyn VerifyingKey>) {
         let v = vector("rfc7515/A.1.json");
