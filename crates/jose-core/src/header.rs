@@ -271,9 +271,10 @@ macro_rules! header_members {
         /// A JOSE header: the union of protected and unprotected members.
         ///
         /// Fields hold typed values of the registered parameters; anything
-        /// else is in [`Header::other`]. Build one with [`Header::new`] and
-        /// the `with_*` setters, or parse one with [`Header::from_json`] /
-        /// [`Header::from_object`].
+        /// else is in [`Header::other`], which never holds a registered name
+        /// (so a serialized header never repeats `alg`). Build one with
+        /// [`Header::new`], the `with_*` setters and [`Header::set_member`],
+        /// or parse one with [`Header::from_json`] / [`Header::from_object`].
         #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
         pub struct Header {
@@ -281,8 +282,8 @@ macro_rules! header_members {
                 $(#[doc = $doc])*
                 pub $field: Option<$ty>,
             )+
-            /// Every other member, kept as parsed.
-            pub other: Object,
+            /// Every other member, kept as parsed: see [`Header::other`].
+            other: Object,
         }
 
         /// Header parameter names registered by RFC 7515, 7516, 7518 and
@@ -313,6 +314,27 @@ macro_rules! header_members {
                     )+
                     other: Object::new(),
                 })
+            }
+
+            /// The members that are not registered, as parsed or set. A
+            /// registered name is never here: it lives in its typed field.
+            pub fn other(&self) -> &Object {
+                &self.other
+            }
+
+            /// Sets the member `name` in place: a registered one is checked
+            /// and typed as when parsing, any other is kept as it is.
+            ///
+            /// # Errors
+            ///
+            /// As [`Header::from_json`], for a registered member of the
+            /// wrong type.
+            pub fn set_member(
+                &mut self,
+                name: impl Into<String>,
+                value: impl Into<Value>,
+            ) -> Result<(), Error> {
+                self.set(name.into(), value.into())
             }
 
             /// Sets the member `name`, typed if it is registered.

@@ -2170,7 +2170,7 @@ mod attacks {
         let got = a128kw().decrypt(&P, &doc.to_string(), &key).unwrap();
         assert_eq!(&*got.plaintext, str_at(&v, "/input/plaintext").as_bytes());
         assert_eq!(
-            got.joint.other.get("x-note"),
+            got.joint.other().get("x-note"),
             Some(&json!("added in transit"))
         );
         assert!(!got.protected.contains("x-note"));

@@ -1305,7 +1305,7 @@ mod round_trip {
         header.typ = Some("example+jws".into());
         header.cty = Some("text/plain".into());
         header.crit = Some(vec!["exp".into()]);
-        header.other.insert("exp".into(), json!(1_900_000_000u64));
+        header.set_member("exp", json!(1_900_000_000u64)).unwrap();
         let token = JwsBuilder::new(b"crit")
             .compact_with(SignatureSpec::new(signer.as_ref()).protected(header))
             .unwrap();
@@ -1318,7 +1318,7 @@ mod round_trip {
         assert_eq!(got.protected.typ.as_deref(), Some("example+jws"));
         assert_eq!(got.protected.cty.as_deref(), Some("text/plain"));
         assert_eq!(
-            got.protected.other.get("exp"),
+            got.protected.other().get("exp"),
             Some(&json!(1_900_000_000u64))
         );
     }
@@ -1462,6 +1462,45 @@ mod round_trip {
 
 mod attacks {
     use super::*;
+
+    /// A header whose free-form members held `alg` would serialize two
+    /// `alg` members, and a verifier that takes the last duplicate would
+    /// see another algorithm than we signed with. `Header::other` never
+    /// holds a registered name: setting one by name types it, and the
+    /// signed header has one `alg`, the signer's.
+    #[test]
+    fn header_other_never_holds_a_registered_name() {
+        let mut header = Header::new();
+        header.set_member("alg", "RS256").unwrap();
+        header.set_member("kid", "k1").unwrap();
+        header.set_member("x-note", "free").unwrap();
+        assert!(!header.other().contains_key("alg"));
+        assert!(!header.other().contains_key("kid"));
+        assert_eq!(header.kid.as_deref(), Some("k1"));
+        assert_eq!(header.other().len(), 1);
+        assert_err!(header.clone().with_member("alg", 5), Error::Malformed(_));
+        let parsed = Header::from_json(br#"{"alg":"HS256","x":1}"#).unwrap();
+        assert_eq!(parsed.other().keys().collect::<Vec<_>>(), ["x"]);
+
+        // A header naming another algorithm than the signer's is refused;
+        // one naming the same, or none, signs with exactly one `alg`.
+        let hs256 = signer(&a1_hmac_key(), JwsAlgorithm::Hs256);
+        let sign = |h: Header| {
+            JwsBuilder::new(b"x").compact_with(SignatureSpec::new(hs256.as_ref()).protected(h))
+        };
+        assert_err!(sign(header.clone()), Error::ApiMisuse(_));
+        header.set_member("alg", "HS256").unwrap();
+        let token = sign(header).unwrap();
+        let b64_header = token.split('.').next().unwrap();
+        let json = String::from_utf8(b64::decode("header", b64_header).unwrap()).unwrap();
+        assert_eq!(json.matches("\"alg\"").count(), 1, "{json}");
+        assert!(json.contains("\"alg\":\"HS256\""), "{json}");
+        for registered in jose_core::header::REGISTERED {
+            let mut h = Header::new();
+            let _ = h.set_member(*registered, json!("x"));
+            assert!(!h.other().contains_key(*registered), "{registered}");
+        }
+    }
 
     /// Wycheproof json_web_key test 7: an RSA key made by the flawed
     /// Infineon generator (ROCA, CVE-2017-15361) can be factored, so a
@@ -1824,7 +1863,7 @@ mod attacks {
             .verify(&token, &vk)
             .unwrap();
         assert_eq!(got.protected.crit, Some(vec!["exp".into(), "nbf".into()]));
-        assert_eq!(got.protected.other.get("exp"), Some(&json!(1)));
+        assert_eq!(got.protected.other().get("exp"), Some(&json!(1)));
         assert_eq!(got.payload, b"crit");
     }
 
@@ -2456,10 +2495,10 @@ mod attacks {
         let mut protected = Header::new();
         protected.typ = Some("JWT".into());
         protected
-            .other
-            .insert("iat".into(), json!(1_700_000_000u64));
+            .set_member("iat", json!(1_700_000_000u64))
+            .unwrap();
         let mut unprotected = Header::new();
-        unprotected.other.insert("note".into(), json!("not signed"));
+        unprotected.set_member("note", json!("not signed")).unwrap();
         let flat = JwsBuilder::new(b"the payload")
             .flattened(
                 SignatureSpec::new(hs256.as_ref())
@@ -2478,11 +2517,11 @@ mod attacks {
         assert_eq!(got.protected.kid.as_deref(), Some("k1"));
         assert_eq!(got.protected.typ.as_deref(), Some("JWT"));
         assert_eq!(
-            got.protected.other.get("iat"),
+            got.protected.other().get("iat"),
             Some(&json!(1_700_000_000u64))
         );
         let unprotected = got.unprotected.unwrap();
-        assert_eq!(unprotected.other.get("note"), Some(&json!("not signed")));
+        assert_eq!(unprotected.other().get("note"), Some(&json!("not signed")));
         assert_eq!(unprotected.alg, None);
     }
 

@@ -2293,7 +2293,7 @@ mod bugs {
         let mut protected = Header::new();
         protected.typ = Some("JWT".into());
         let mut unprotected = Header::new();
-        unprotected.other.insert("note".into(), json!("ciphertext"));
+        unprotected.set_member("note", json!("ciphertext")).unwrap();
         let payload = json!({"exp": NOW + 60}).to_string();
         let spec = || SignatureSpec::new(hs256.as_ref()).protected(protected.clone());
         // Without the note it decodes.
