@@ -418,10 +418,21 @@ fn demo() -> Result<(), String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"));
     let jose = target.join("debug").join("jose");
-    let dir = env::temp_dir().join(format!("jose-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let script = format!(
+    let dir = private_temp_dir("jose-demo")?;
+    let script = demo_script(&dir, &jose);
+    let mut sh = Command::new("bash");
+    sh.args(["-c", &script]);
+    let result = step("demo", sh);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// The demo's shell script, run in `dir` with the CLI at `jose`. Key
+/// files are made under `umask 077`.
+fn demo_script(dir: &Path, jose: &Path) -> String {
+    format!(
         r#"set -e
+umask 077
 cd '{dir}'
 run() {{ printf '\n$ %s\n' "$*" | sed "s|{jose}|jose|g"; "$@"; }}
 to() {{ out=$1; shift; printf '\n$ %s > %s\n' "$*" "$out" | sed "s|{jose}|jose|g"; "$@" > "$out"; }}
@@ -448,12 +459,25 @@ if {jose} jwt verify --key issuer.pub.jwk tampered.jwt; then exit 1; else echo "
 "#,
         dir = dir.display(),
         jose = jose.display(),
-    );
-    let mut sh = Command::new("bash");
-    sh.args(["-c", &script]);
-    let result = step("demo", sh);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    )
+}
+
+/// A fresh directory under the system temp dir that only we can enter
+/// (mode 0700), for the demo's private keys: created anew (never an
+/// existing path another user may have planted), with a name that is not
+/// predictable from the process ID alone. Files in it are made under
+/// `umask 077` (mode 0600).
+fn private_temp_dir(prefix: &str) -> Result<PathBuf, String> {
+    use std::os::unix::fs::DirBuilderExt;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let dir = env::temp_dir().join(format!("{prefix}-{}-{nanos:09}", std::process::id()));
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(&dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir)
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
@@ -563,4 +587,34 @@ fn seed_corpus(dir: &Path, target: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// The demo writes private keys: another local user must not read
+    /// them. Its directory is new and 0700, and its files are made under
+    /// umask 077, so they are 0600.
+    #[test]
+    fn demo_keys_are_private() {
+        let dir = private_temp_dir("jose-xtask-test").unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        let script = demo_script(&dir, Path::new("/bin/true"));
+        assert!(script.starts_with("set -e\numask 077\n"), "{script}");
+        let made = Command::new("bash")
+            .args(["-c", "umask 077; cd \"$1\" && echo secret > key.jwk", "_"])
+            .arg(&dir)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let mode = std::fs::metadata(dir.join("key.jwk"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

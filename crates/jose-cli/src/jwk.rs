@@ -20,6 +20,10 @@ pub(crate) enum JwkCommand {
     /// P-256 for ECDH-ES unless --crv; an oct key of the right length for
     /// HS*, A*KW, A*GCMKW, PBES2 and dir with --enc), and the JWK gets that
     /// "alg". With --kty (and --crv or --bits) the shape is explicit.
+    ///
+    /// The private key goes to standard output: redirect it under a umask
+    /// that keeps it yours, as in `(umask 077; jose jwk gen --alg ES256 >
+    /// key.jwk)`, so that the file is created with mode 0600.
     Gen(GenArgs),
     /// Print the public part of a JWK, of every key of a JWK Set, or of a
     /// key on a PKCS#11 token (kid: the key's label).
