@@ -19,7 +19,7 @@ use core::fmt;
 /// `Error` is `PartialEq` but not `Eq`: an [`Error::Backend`] never equals
 /// anything, itself included, because two device failures are never known
 /// to be the same.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
     /// The input is not well formed: bad JSON, bad base64url, a missing or
@@ -77,6 +77,26 @@ impl fmt::Display for Error {
             Self::ApiMisuse(what) => write!(f, "api misuse: {what}"),
             Self::Backend(b) => b.fmt(f),
         }
+    }
+}
+
+/// `Debug` is bounded like `Display`: the variant's name and its message,
+/// in which every attacker-chosen string is cut and escaped. A derived
+/// `Debug` would print such strings whole (a 4 MiB `alg` into a log).
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self {
+            Self::Malformed(_) => "Malformed",
+            Self::Policy(_) => "Policy",
+            Self::Unsupported(_) => "Unsupported",
+            Self::InvalidKey(_) => "InvalidKey",
+            Self::BadSignature => "BadSignature",
+            Self::DecryptionFailed => "DecryptionFailed",
+            Self::InvalidClaim(_) => "InvalidClaim",
+            Self::ApiMisuse(_) => "ApiMisuse",
+            Self::Backend(_) => "Backend",
+        };
+        write!(f, "{kind}({self})")
     }
 }
 
@@ -461,8 +481,24 @@ impl fmt::Display for BackendError {
 }
 
 /// Displays an attacker-chosen string, cut to a bounded length and with
-/// control characters escaped, so an error message stays one short line.
-struct Truncated<'a>(&'a str);
+/// control, bidirectional-override and zero-width characters escaped, so an
+/// error message stays one short line that reads as it is (no "Trojan
+/// Source" reordering, no invisible text).
+pub(crate) struct Truncated<'a>(pub(crate) &'a str);
+
+/// Whether `c` changes how text around it is shown without being seen:
+/// bidirectional marks, embeddings, overrides and isolates, zero-width
+/// characters, the byte order mark.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
 
 impl fmt::Display for Truncated<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -473,6 +509,8 @@ impl fmt::Display for Truncated<'_> {
             }
             if c.is_control() || c == '"' || c == '\\' {
                 write!(f, "{}", c.escape_default())?;
+            } else if is_invisible_format(c) {
+                write!(f, "{}", c.escape_unicode())?;
             } else {
                 write!(f, "{c}")?;
             }
@@ -504,6 +542,37 @@ mod tests {
         let s = e.to_string();
         assert!(!s.contains('\n'));
         assert!(s.len() < 200);
+    }
+
+    /// An attacker string with a right-to-left override or zero-width
+    /// characters could make a logged error read as something else ("Trojan
+    /// Source"): they are shown as escapes.
+    #[test]
+    fn bidi_and_zero_width_characters_are_escaped() {
+        let tricky = "RS256\u{202E}652SH\u{200B}\u{2066}x\u{FEFF}";
+        let s = Error::Policy(Policy::AlgorithmNotAllowed(tricky.into())).to_string();
+        for c in ['\u{202E}', '\u{200B}', '\u{2066}', '\u{FEFF}'] {
+            assert!(!s.contains(c), "{s}");
+        }
+        assert!(s.contains("\\u{202e}"), "{s}");
+        assert!(s.contains("RS256"), "{s}");
+    }
+
+    /// A derived `Debug` would print an attacker's 1 MiB string whole into
+    /// a log; `Debug` of an error is as bounded as `Display`.
+    #[test]
+    fn debug_is_bounded_like_display() {
+        let huge = "A".repeat(1 << 20);
+        let e = Error::Policy(Policy::AlgorithmNotAllowed(huge.clone()));
+        let debug = alloc::format!("{e:?}");
+        assert!(debug.len() < 200, "{}", debug.len());
+        assert!(debug.starts_with("Policy("));
+        let e = Error::Unsupported(Unsupported::Algorithm(huge));
+        assert!(alloc::format!("{e:?}").len() < 200);
+        assert_eq!(
+            alloc::format!("{:?}", Error::BadSignature),
+            "BadSignature(signature verification failed)"
+        );
     }
 
     #[test]

@@ -574,7 +574,7 @@ pub fn decode_protected(text: &str, max_len: usize) -> Result<Object, Error> {
 }
 
 fn member(name: &str) -> String {
-    alloc::format!("header \"{name}\"")
+    alloc::format!("header \"{}\"", crate::error::Truncated(name))
 }
 
 fn wrong_type(name: &str, expected: &'static str) -> Error {
