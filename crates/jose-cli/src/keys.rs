@@ -64,10 +64,21 @@ fn is_uri(path: &Path) -> bool {
         .is_some_and(jose::pkcs11::Pkcs11Uri::is_pkcs11_uri)
 }
 
-/// Opens the token key a `pkcs11:` URI names.
+/// Whether `--allow-pin-in-uri` was given: set once by `main`.
+pub(crate) static ALLOW_PIN_IN_URI: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Opens the token key a `pkcs11:` URI names. A `pin-value` in it is
+/// refused unless `--allow-pin-in-uri`: the command line is readable by
+/// every local user (`ps`, `/proc/PID/cmdline`).
 pub(crate) fn token_key(path: &Path) -> Result<jose::pkcs11::TokenKey, Failure> {
     let text = path.to_str().unwrap_or_default();
     let uri = jose::pkcs11::Pkcs11Uri::parse(text).map_err(|e| Failure::usage(e.to_string()))?;
+    if uri.pin_value.is_some() && !ALLOW_PIN_IN_URI.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Failure::usage(
+            "a pin-value in a pkcs11: URI is readable by every local user: use pin-source=FILE or PKCS11_PIN, or give --allow-pin-in-uri",
+        ));
+    }
     let options = jose::pkcs11::TokenOptions::new(PROVIDER);
     let (_, key) = jose::pkcs11::Token::open_uri(&uri, &options)?;
     Ok(key)

@@ -29,6 +29,11 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Accept a PIN in a pkcs11: URI (pin-value=...). Off by default: the
+    /// command line is readable by every local user; prefer pin-source=FILE
+    /// or the PKCS11_PIN environment variable.
+    #[arg(long, global = true)]
+    allow_pin_in_uri: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +123,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
+    keys::ALLOW_PIN_IN_URI.store(cli.allow_pin_in_uri, std::sync::atomic::Ordering::Relaxed);
     let result = match cli.command {
         Command::Jwk(cmd) => jwk::run(cmd),
         Command::Jws(cmd) => jws::run(cmd),

@@ -54,12 +54,53 @@ fn cloned_token() -> Option<Vec<(String, String)>> {
     )
 }
 
+/// The CLI with the cloned token's environment. These tests put PINs in
+/// URIs (`pin-value`), so they allow it; `a_pin_in_a_uri_needs_the_flag`
+/// shows the default.
 fn jose(env: &[(String, String)]) -> Command {
+    let mut cmd = jose_without_flags(env);
+    cmd.arg("--allow-pin-in-uri");
+    cmd
+}
+
+fn jose_without_flags(env: &[(String, String)]) -> Command {
     let mut cmd = Command::cargo_bin("jose").unwrap();
     for (k, v) in env {
         cmd.env(k, v);
     }
     cmd
+}
+
+/// The command line of a process is readable by every local user (`ps`,
+/// `/proc/PID/cmdline`): a `pin-value` in a `--key` URI is refused unless
+/// `--allow-pin-in-uri`, without repeating the PIN; the PIN from
+/// `PKCS11_PIN` (or `pin-source`) works without the flag.
+#[test]
+fn a_pin_in_a_uri_needs_the_flag() {
+    let Some(env) = cloned_token() else {
+        return;
+    };
+    let module = var(&env, "PKCS11_MODULE");
+    let payload = std::env::temp_dir().join(format!("jose-cli-pin-{}", std::process::id()));
+    std::fs::write(&payload, "x").unwrap();
+    let with_pin =
+        format!("PKCS11:token=jose-test;object=ec-p256?module-path={module}&pin-value=1234");
+    let out = jose_without_flags(&env)
+        .args(["jws", "sign", "--key", &with_pin, "--alg", "ES256"])
+        .arg(&payload)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("--allow-pin-in-uri"), "{stderr}");
+    assert!(!stderr.contains("1234"), "{stderr}");
+    let without_pin = format!("pkcs11:token=jose-test;object=ec-p256?module-path={module}");
+    jose_without_flags(&env)
+        .env("PKCS11_PIN", var(&env, "PKCS11_PIN"))
+        .args(["jws", "sign", "--key", &without_pin, "--alg", "ES256"])
+        .arg(&payload)
+        .assert()
+        .success();
+    std::fs::remove_file(&payload).unwrap();
 }
 
 fn var<'a>(env: &'a [(String, String)], name: &str) -> &'a str {

@@ -96,9 +96,8 @@ impl Pkcs11Uri {
     /// [`Error::Malformed`] for a string that is not a `pkcs11:` URI, a bad
     /// percent-encoding, a repeated or unknown path attribute.
     pub fn parse(uri: &str) -> Result<Self, Error> {
-        let rest = uri
-            .strip_prefix("pkcs11:")
-            .ok_or_else(|| bad("must start with \"pkcs11:\""))?;
+        // The scheme is case-insensitive (RFC 3986 section 3.1).
+        let rest = strip_scheme(uri).ok_or_else(|| bad("must start with \"pkcs11:\""))?;
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         let mut out = Self::default();
         for attr in path.split(';').filter(|a| !a.is_empty()) {
@@ -170,15 +169,51 @@ impl Pkcs11Uri {
         Ok(out)
     }
 
-    /// Whether `text` looks like a `pkcs11:` URI.
+    /// Whether `text` looks like a `pkcs11:` URI (scheme in any case).
     pub fn is_pkcs11_uri(text: &str) -> bool {
-        text.starts_with("pkcs11:")
+        strip_scheme(text).is_some()
     }
+}
+
+/// `text` after its `pkcs11:` scheme, matched without regard to case.
+fn strip_scheme(text: &str) -> Option<&str> {
+    const SCHEME: &str = "pkcs11:";
+    let head = text.get(..SCHEME.len())?;
+    head.eq_ignore_ascii_case(SCHEME)
+        .then(|| text.get(SCHEME.len()..))
+        .flatten()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 3986 schemes are case-insensitive: `PKCS11:` is a URI too, not a
+    /// file name to open.
+    #[test]
+    fn the_scheme_is_case_insensitive() {
+        for text in ["pkcs11:object=k", "PKCS11:object=k", "Pkcs11:object=k"] {
+            assert!(Pkcs11Uri::is_pkcs11_uri(text), "{text}");
+            assert_eq!(Pkcs11Uri::parse(text).unwrap().object.as_deref(), Some("k"));
+        }
+        assert!(!Pkcs11Uri::is_pkcs11_uri("pkcs1:object=k"));
+        assert!(!Pkcs11Uri::is_pkcs11_uri("pkcs11"));
+    }
+
+    /// An error about a URI never repeats its query, where a PIN may be.
+    #[test]
+    fn errors_never_echo_the_query() {
+        for text in [
+            "pkcs11:object=%zz?pin-value=s3cret",
+            "pkcs11:frob=1?pin-value=s3cret",
+            "pkcs11:?pin-value=s3cret",
+            "pkcs11:object=k?pin-value=%zz-s3cret",
+        ] {
+            let e = Pkcs11Uri::parse(text).unwrap_err();
+            assert!(!e.to_string().contains("s3cret"), "{e}");
+            assert!(!format!("{e:?}").contains("s3cret"), "{e:?}");
+        }
+    }
 
     #[test]
     fn parses_rfc_7512_examples() {
