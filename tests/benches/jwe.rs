@@ -104,5 +104,42 @@ fn compact(c: &mut Criterion) {
     decrypt.finish();
 }
 
-criterion_group!(benches, compact);
+/// The worst messages the default limits let through: 16 general-JSON
+/// recipients, none for us, against a JWK Set of three keys without
+/// `kid`. PBES2 at the `p2c` cap (stops at the iteration budget) and
+/// ECDH-ES+A128KW (stops at the private-key operation budget). The time is
+/// what one hostile message costs a server.
+fn worst_message(c: &mut Criterion) {
+    use jose_core::key_management::Pbes2Params;
+    use jose_jwe::Limits;
+    use jose_jwk::{JwkSet, JwkSetStore};
+    let limits = Limits::default();
+    let mut group = c.benchmark_group("jwe worst message");
+    group.sample_size(10);
+    for (name, alg) in [
+        ("PBES2-HS256+A128KW at the p2c cap", Alg::Pbes2Hs256A128Kw),
+        ("ECDH-ES+A128KW P-256", Alg::EcdhEsA128Kw),
+    ] {
+        let spec = jose_jwk::KeySpec::from(alg);
+        let stranger = PROVIDER.generate(spec).unwrap();
+        let encryptor = PROVIDER.encryptor(&stranger, alg).unwrap();
+        let recipients: Vec<Recipient<'_>> = (0..limits.max_recipients)
+            .map(|_| Recipient::new(encryptor.as_ref()))
+            .collect();
+        let mut builder = JweBuilder::new(b"x", Enc::A128Gcm);
+        if alg == Alg::Pbes2Hs256A128Kw {
+            builder = builder.pbes2(Pbes2Params::new(limits.max_p2c, 16).unwrap());
+        }
+        let token = builder.general(&PROVIDER, &recipients).unwrap();
+        let set: JwkSet = (0..3).map(|_| PROVIDER.generate(spec).unwrap()).collect();
+        let store = JwkSetStore::new(&set, &PROVIDER);
+        let decryption = Decryption::new(&[alg], &[Enc::A128Gcm]).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| decryption.decrypt(&PROVIDER, &token, &store).unwrap_err());
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, compact, worst_message);
 criterion_main!(benches);

@@ -221,6 +221,10 @@ pub enum Policy {
     /// A JWT in a JSON serialization: JWTs are compact (RFC 7519 section
     /// 7.2, RFC 8725bis); accepting JSON needs an explicit opt-in.
     NotCompact,
+    /// Opening the message would take more work than the limits allow for
+    /// one message: key derivation iterations, private-key operations or
+    /// content bytes decrypted, over all recipients and keys.
+    WorkLimitExceeded(&'static str),
 }
 
 impl fmt::Display for Policy {
@@ -253,6 +257,9 @@ impl fmt::Display for Policy {
                 f.write_str("the key set holds both symmetric and asymmetric keys for verification")
             }
             Self::NotCompact => f.write_str("a JWT must use the compact serialization"),
+            Self::WorkLimitExceeded(what) => {
+                write!(f, "the message needs more {what} than the limits allow")
+            }
             Self::NotProtected(name) => write!(
                 f,
                 "header parameter \"{}\" must be in the protected header",

@@ -174,6 +174,11 @@ pub const PBES2_MIN_SALT_LEN: usize = 8;
 /// long random one (`Provider::generate` makes 32 characters).
 pub const PBES2_DEFAULT_COUNT: u64 = 10_000;
 
+/// The highest PBES2 iteration count any PBES2 primitive of this workspace
+/// runs, whoever calls it: a key decryptor used without `Decryption` (and
+/// its `max_p2c`) still cannot be made to run PBKDF2 for seconds.
+pub const PBES2_MAX_COUNT: u64 = 2_000_000;
+
 /// The lowest PBES2 iteration count used when encrypting (RFC 7518 section
 /// 4.8.1.2 recommends at least 1,000).
 pub const PBES2_MIN_COUNT: u64 = 1_000;

@@ -9,7 +9,7 @@ use jose_core::header::{self, Header};
 use jose_core::json::Object;
 use jose_core::{
     Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Error, KeyIdentity,
-    KeyManagementAlgorithm, KeyStore, MalformedReason, Policy, b64,
+    KeyManagementAlgorithm, KeyRequirement, KeyStore, MalformedReason, Policy, b64,
 };
 use jose_jwk::Provider;
 use zeroize::Zeroizing;
@@ -159,9 +159,11 @@ impl Decryption {
         }
 
         let mut first_error = None;
+        let mut work = Work::new(&self.limits);
         for (index, recipient) in raw.recipients.iter().enumerate() {
             let own = recipient.header.as_ref().unwrap_or(&empty);
             match self.open_for(
+                &mut work,
                 provider,
                 &raw,
                 &protected,
@@ -194,6 +196,7 @@ impl Decryption {
                         key,
                     });
                 }
+                Err(e @ Error::Policy(Policy::WorkLimitExceeded(_))) => return Err(e),
                 Err(e) => {
                     // A recipient no key fits says less than one that failed.
                     let no_key = |e: &Error| matches!(e, Error::Policy(Policy::NoMatchingKey));
@@ -213,6 +216,7 @@ impl Decryption {
     #[allow(clippy::too_many_arguments)]
     fn open_for(
         &self,
+        work: &mut Work,
         provider: &Provider,
         raw: &RawJwe,
         protected: &Header,
@@ -282,6 +286,9 @@ impl Decryption {
             if decryptor.algorithm() != alg {
                 continue;
             }
+            if !work.spend_key(alg, &joint, &candidate.identity)? {
+                continue;
+            }
             let cek = match decryptor.decrypt_key(&joint, enc, encrypted_key) {
                 Ok(cek) => cek,
                 Err(Error::DecryptionFailed) => continue,
@@ -291,6 +298,7 @@ impl Decryption {
                 }
             };
             // A tag failure tries the next key: every failure looks the same.
+            work.spend_content(raw.ciphertext.len())?;
             let Ok(plaintext) = cipher.decrypt(&cek, &raw.iv, aad, &raw.ciphertext, &raw.tag)
             else {
                 continue;
@@ -313,6 +321,67 @@ impl Decryption {
             });
         }
         Err(error)
+    }
+}
+
+/// The work one message may still cost: what [`Limits`] allows for key
+/// derivation, private-key operations and content decryption, spent as
+/// recipients and keys are tried.
+struct Work {
+    kdf_iterations: u64,
+    private_key_ops: usize,
+    content_bytes: usize,
+    /// The password keys already tried: each at most once per message.
+    passwords_tried: Vec<Arc<KeyIdentity>>,
+}
+
+impl Work {
+    fn new(limits: &Limits) -> Self {
+        Self {
+            kdf_iterations: limits.max_kdf_iterations,
+            private_key_ops: limits.max_private_key_ops,
+            content_bytes: limits.max_content_bytes,
+            passwords_tried: Vec::new(),
+        }
+    }
+
+    /// Spends what trying a key with `alg` costs. `Ok(false)`: skip the key
+    /// (a password already tried for this message).
+    fn spend_key(
+        &mut self,
+        alg: KeyManagementAlgorithm,
+        header: &Header,
+        key: &Arc<KeyIdentity>,
+    ) -> Result<bool, Error> {
+        let requirement = alg.requirement();
+        if requirement == KeyRequirement::Password {
+            if self.passwords_tried.iter().any(|k| Arc::ptr_eq(k, key)) {
+                return Ok(false);
+            }
+            self.passwords_tried.push(Arc::clone(key));
+            let count = header.p2c.unwrap_or(0);
+            self.kdf_iterations = self
+                .kdf_iterations
+                .checked_sub(count)
+                .ok_or(Error::Policy(Policy::WorkLimitExceeded("PBES2 iterations")))?;
+        } else if !requirement.is_shared_secret() {
+            // RSA and ECDH: one private-key operation.
+            self.private_key_ops = self.private_key_ops.checked_sub(1).ok_or(Error::Policy(
+                Policy::WorkLimitExceeded("private-key operations"),
+            ))?;
+        }
+        Ok(true)
+    }
+
+    /// Spends a content decryption of `len` ciphertext bytes.
+    fn spend_content(&mut self, len: usize) -> Result<(), Error> {
+        self.content_bytes =
+            self.content_bytes
+                .checked_sub(len)
+                .ok_or(Error::Policy(Policy::WorkLimitExceeded(
+                    "content decryption",
+                )))?;
+        Ok(())
     }
 }
 

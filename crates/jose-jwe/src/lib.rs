@@ -72,6 +72,19 @@ pub struct Limits {
     /// uses (this workspace encrypts with 10,000, which every peer accepts),
     /// and one derivation of it takes a fraction of a second.
     pub max_p2c: u64,
+    /// The most PBES2 iterations one message may cost, summed over every
+    /// recipient and password tried. Default 1,200,000: two derivations at
+    /// `max_p2c`, or 120 at the count this workspace encrypts with. Each
+    /// password key is also tried at most once per message.
+    pub max_kdf_iterations: u64,
+    /// The most private-key operations (RSA decryptions, ECDH agreements)
+    /// one message may cost, over every recipient and key. Default 8.
+    pub max_private_key_ops: usize,
+    /// The most ciphertext bytes one message may have decrypted, over
+    /// every CEK tried (RSA1_5 and ECDH-ES yield a CEK for any key, so
+    /// each wrong key costs a content decryption). Default 16 MiB: four
+    /// passes over the largest input.
+    pub max_content_bytes: usize,
 }
 
 impl Default for Limits {
@@ -82,6 +95,9 @@ impl Default for Limits {
             max_recipients: 16,
             max_plaintext: 4 * 1024 * 1024,
             max_p2c: 600_000,
+            max_kdf_iterations: 1_200_000,
+            max_private_key_ops: 8,
+            max_content_bytes: 16 * 1024 * 1024,
         }
     }
 }
@@ -98,6 +114,27 @@ impl Limits {
     #[must_use]
     pub fn max_p2c(mut self, count: u64) -> Self {
         self.max_p2c = count;
+        self
+    }
+
+    /// Sets the most PBES2 iterations one message may cost.
+    #[must_use]
+    pub fn max_kdf_iterations(mut self, count: u64) -> Self {
+        self.max_kdf_iterations = count;
+        self
+    }
+
+    /// Sets the most private-key operations one message may cost.
+    #[must_use]
+    pub fn max_private_key_ops(mut self, count: usize) -> Self {
+        self.max_private_key_ops = count;
+        self
+    }
+
+    /// Sets the most ciphertext bytes one message may have decrypted.
+    #[must_use]
+    pub fn max_content_bytes(mut self, bytes: usize) -> Self {
+        self.max_content_bytes = bytes;
         self
     }
 

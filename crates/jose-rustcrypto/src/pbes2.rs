@@ -5,7 +5,7 @@
 use alloc::vec::Vec;
 
 use jose_core::key_management::pbes2_salt;
-use jose_core::{Error, KeyManagementAlgorithm as K, MalformedReason};
+use jose_core::{Error, KeyManagementAlgorithm as K, MalformedReason, Policy};
 use zeroize::Zeroizing;
 
 /// The key-encryption key of `alg` from `password`, `p2s` and `p2c`.
@@ -15,6 +15,9 @@ pub(crate) fn derive(
     p2s: &[u8],
     p2c: u64,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
+    if p2c > jose_core::key_management::PBES2_MAX_COUNT {
+        return Err(Error::Policy(Policy::LimitExceeded("p2c")));
+    }
     let rounds = u32::try_from(p2c).map_err(|_| {
         Error::malformed("header \"p2c\"", MalformedReason::Invalid("is too large"))
     })?;

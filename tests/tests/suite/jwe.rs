@@ -3261,6 +3261,189 @@ mod key_identity {
 }
 
 // ---------------------------------------------------------------------------
+// Work per message: counted through the key store
+// ---------------------------------------------------------------------------
+
+mod work_per_message {
+    use super::*;
+    use jose_core::{Candidate, JwsAlgorithm, Verifier};
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+    /// What the key decryptors were asked to do.
+    #[derive(Debug, Default)]
+    struct Tally {
+        calls: AtomicUsize,
+        iterations: AtomicU64,
+    }
+
+    /// A key store that counts every key decryption and the PBES2
+    /// iterations it asks for, around another store.
+    #[derive(Debug)]
+    struct Counting<S> {
+        inner: S,
+        tally: Arc<Tally>,
+    }
+
+    #[derive(Debug)]
+    struct CountingDecryptor {
+        inner: Arc<dyn KeyDecryptor>,
+        tally: Arc<Tally>,
+    }
+
+    impl KeyDecryptor for CountingDecryptor {
+        fn algorithm(&self) -> Alg {
+            self.inner.algorithm()
+        }
+        fn key_id(&self) -> Option<&str> {
+            self.inner.key_id()
+        }
+        fn decrypt_key(
+            &self,
+            header: &Header,
+            enc: Enc,
+            encrypted_key: &[u8],
+        ) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
+            self.tally.calls.fetch_add(1, Ordering::Relaxed);
+            let p2c = header.p2c.unwrap_or(0);
+            self.tally.iterations.fetch_add(p2c, Ordering::Relaxed);
+            self.inner.decrypt_key(header, enc, encrypted_key)
+        }
+    }
+
+    impl<S: KeyStore> KeyStore for Counting<S> {
+        fn verifiers(
+            &self,
+            alg: JwsAlgorithm,
+            header: &Header,
+        ) -> Result<Vec<Candidate<dyn Verifier>>, Error> {
+            self.inner.verifiers(alg, header)
+        }
+        fn key_decryptors(
+            &self,
+            alg: Alg,
+            header: &Header,
+        ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error> {
+            let inner = self.inner.key_decryptors(alg, header)?;
+            Ok(inner
+                .into_iter()
+                .map(|c| {
+                    let counted: Arc<dyn KeyDecryptor> = Arc::new(CountingDecryptor {
+                        inner: c.key,
+                        tally: Arc::clone(&self.tally),
+                    });
+                    Candidate::new(counted, c.identity)
+                })
+                .collect())
+        }
+    }
+
+    fn counting<S: KeyStore>(inner: S) -> (Counting<S>, Arc<Tally>) {
+        let tally = Arc::new(Tally::default());
+        let store = Counting {
+            inner,
+            tally: Arc::clone(&tally),
+        };
+        (store, tally)
+    }
+
+    /// The worst PBES2 message the limits allow: 16 recipients, each at
+    /// the `p2c` cap, none for us, against a set of three passwords
+    /// without `kid`. Tried naively that is 48 derivations of 600,000
+    /// iterations (about 29 million, seconds of work). Each password is
+    /// tried once per message and the iterations are budgeted, so the
+    /// message stops at the budget: never more than `max_kdf_iterations`.
+    #[test]
+    fn pbes2_work_is_bounded_per_message() {
+        let limits = Limits::default();
+        let stranger = password_jwk("not one of ours");
+        let e = encryptor(&stranger, Alg::Pbes2Hs256A128Kw);
+        let params = jose_core::key_management::Pbes2Params::new(limits.max_p2c, 16).unwrap();
+        let recipients: Vec<Recipient<'_>> =
+            (0..limits.max_recipients).map(|_| Recipient::new(e.as_ref())).collect();
+        // Made with a small count, then relabelled: the decryptor's work is
+        // what the header says, whatever the sender spent.
+        let cheap = jose_core::key_management::Pbes2Params::new(1_000, 16).unwrap();
+        let text = JweBuilder::new(b"x", Enc::A128Gcm)
+            .pbes2(cheap)
+            .general(&P, &recipients)
+            .unwrap()
+            .replace("\"p2c\":1000", &format!("\"p2c\":{}", params.count()));
+        let ours: Vec<Jwk> = ["a", "b", "c"].iter().map(|p| password_jwk(p)).collect();
+        let (store, tally) = counting(store_of(&ours.iter().collect::<Vec<_>>()));
+        let d = allow(&[Alg::Pbes2Hs256A128Kw], &[Enc::A128Gcm]);
+        assert_eq!(
+            d.decrypt(&P, &text, &store),
+            Err(Error::Policy(Policy::WorkLimitExceeded("PBES2 iterations")))
+        );
+        let spent = tally.iterations.load(Ordering::Relaxed);
+        assert!(spent <= limits.max_kdf_iterations, "{spent}");
+        assert!(tally.calls.load(Ordering::Relaxed) <= 2);
+
+        // At this workspace's default count the same message is refused as
+        // undecryptable, each password tried once: 3 derivations, not 48.
+        let text = JweBuilder::new(b"x", Enc::A128Gcm)
+            .general(&P, &recipients)
+            .unwrap();
+        let (store, tally) = counting(store_of(&ours.iter().collect::<Vec<_>>()));
+        assert_eq!(d.decrypt(&P, &text, &store), Err(Error::DecryptionFailed));
+        assert_eq!(tally.calls.load(Ordering::Relaxed), 3);
+    }
+
+    /// ECDH-ES yields a CEK for any key, so every wrong key costs a private
+    /// operation and a content decryption: 16 recipients against a set of
+    /// keys stop at `max_private_key_ops`.
+    #[test]
+    fn private_key_operations_are_bounded_per_message() {
+        let limits = Limits::default();
+        let stranger = P.generate(Alg::EcdhEsA128Kw).unwrap();
+        let e = encryptor(&stranger, Alg::EcdhEsA128Kw);
+        let recipients: Vec<Recipient<'_>> =
+            (0..limits.max_recipients).map(|_| Recipient::new(e.as_ref())).collect();
+        let text = JweBuilder::new(b"x", Enc::A128Gcm)
+            .general(&P, &recipients)
+            .unwrap();
+        let ours: Vec<Jwk> = (0..3).map(|_| P.generate(Alg::EcdhEsA128Kw).unwrap()).collect();
+        let (store, tally) = counting(store_of(&ours.iter().collect::<Vec<_>>()));
+        let d = allow(&[Alg::EcdhEsA128Kw], &[Enc::A128Gcm]);
+        assert_eq!(
+            d.decrypt(&P, &text, &store),
+            Err(Error::Policy(Policy::WorkLimitExceeded("private-key operations")))
+        );
+        assert_eq!(tally.calls.load(Ordering::Relaxed), limits.max_private_key_ops);
+        // A message for one of our keys, among strangers' recipients,
+        // still opens when it comes first.
+        let mine = encryptor(&ours[2], Alg::EcdhEsA128Kw);
+        let text = JweBuilder::new(b"for me", Enc::A128Gcm)
+            .general(&P, &[Recipient::new(mine.as_ref()), Recipient::new(e.as_ref())])
+            .unwrap();
+        let got = d.decrypt(&P, &text, &store_of(&ours.iter().collect::<Vec<_>>()));
+        assert_eq!(got.map(|g| g.plaintext.to_vec()), Ok(b"for me".to_vec()));
+    }
+
+    /// Content decryption is budgeted too: a tight budget refuses a message
+    /// whose wrong keys would each decrypt its whole ciphertext.
+    #[test]
+    fn content_bytes_are_bounded_per_message() {
+        let stranger = P.generate(Alg::EcdhEs).unwrap();
+        let text = JweBuilder::new(&[7u8; 10_000], Enc::A128Gcm)
+            .compact(&P, encryptor(&stranger, Alg::EcdhEs).as_ref())
+            .unwrap();
+        let ours: Vec<Jwk> = (0..3).map(|_| P.generate(Alg::EcdhEs).unwrap()).collect();
+        let d = allow(&[Alg::EcdhEs], &[Enc::A128Gcm])
+            .limits(Limits::default().max_content_bytes(25_000));
+        assert_eq!(
+            d.decrypt(&P, &text, &store_of(&ours.iter().collect::<Vec<_>>())),
+            Err(Error::Policy(Policy::WorkLimitExceeded("content decryption")))
+        );
+        let roomy = allow(&[Alg::EcdhEs], &[Enc::A128Gcm]);
+        assert_eq!(
+            roomy.decrypt(&P, &text, &store_of(&ours.iter().collect::<Vec<_>>())),
+            Err(Error::DecryptionFailed)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Property tests
 // ---------------------------------------------------------------------------
 
