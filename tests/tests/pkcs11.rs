@@ -131,8 +131,50 @@ fn add_decrypt_only_rsa_key(env: &Env) {
             .generate_key_pair(&Mechanism::RsaPkcsKeyPairGen, &public, &private)
             .unwrap();
     }
+    // A key pair without CKA_LABEL and CKA_ID: nothing ties the private key
+    // to its public key, so the token's keys must skip it.
+    let anonymous = session
+        .find_objects(&[
+            Attribute::Class(ObjectClass::PRIVATE_KEY),
+            Attribute::Id(Vec::new()),
+        ])
+        .unwrap();
+    if anonymous.is_empty() {
+        let params = vec![0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+        session
+            .generate_key_pair(
+                &Mechanism::EccKeyPairGen,
+                &[
+                    Attribute::Token(true),
+                    Attribute::EcParams(params),
+                    Attribute::Verify(true),
+                ],
+                &[
+                    Attribute::Token(true),
+                    Attribute::Private(true),
+                    Attribute::Sensitive(true),
+                    Attribute::Sign(true),
+                ],
+            )
+            .unwrap();
+    }
     drop(session);
     ctx.finalize().unwrap();
+}
+
+/// A private key with neither CKA_LABEL nor CKA_ID matched *any* public
+/// key of the token, so its JWK could be another key's: such a key is
+/// skipped, and every key the store lists has a label.
+#[test]
+fn a_key_without_label_or_id_is_not_paired_with_a_public_key() {
+    let Some(token) = token() else {
+        return;
+    };
+    let store = TokenStore::new(token).unwrap();
+    assert!(!store.keys().is_empty());
+    for key in store.keys() {
+        assert!(!key.label().is_empty(), "{key:?}");
+    }
 }
 
 fn key(label: &str) -> TokenKey {

@@ -99,6 +99,13 @@ pub(crate) fn public_handle(
     if class != ObjectClass::PRIVATE_KEY {
         return Ok(None);
     }
+    // A private key is paired with its public key by CKA_LABEL and CKA_ID:
+    // without either, any public key of the token would match.
+    if object.label.is_empty() && object.id.is_empty() {
+        return Err(Error::Unsupported(Unsupported::KeyFormat(
+            "a private key without CKA_LABEL and CKA_ID cannot be paired with its public key",
+        )));
+    }
     let mut template = vec![Attribute::Class(ObjectClass::PUBLIC_KEY)];
     if !object.label.is_empty() {
         template.push(Attribute::Label(object.label.as_bytes().to_vec()));
@@ -106,10 +113,15 @@ pub(crate) fn public_handle(
     if !object.id.is_empty() {
         template.push(Attribute::Id(object.id.clone()));
     }
-    Ok(token
-        .with_session(|s| s.find_objects(&template).map_err(|e| ck("pkcs11 find", e)))?
-        .first()
-        .copied())
+    let found =
+        token.with_session(|s| s.find_objects(&template).map_err(|e| ck("pkcs11 find", e)))?;
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        [_, _, ..] => Err(Error::Unsupported(Unsupported::KeyFormat(
+            "several public keys share the private key's CKA_LABEL and CKA_ID",
+        ))),
+    }
 }
 
 /// The curve of a CKA_EC_PARAMS value: a DER OID, or the printable string
