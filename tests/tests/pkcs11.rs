@@ -162,6 +162,33 @@ fn add_decrypt_only_rsa_key(env: &Env) {
     ctx.finalize().unwrap();
 }
 
+/// A published token JWK without `use` lets a peer take an encryption key
+/// for a verifying key and the reverse: a token key that only signs is
+/// published with `use: sig`, one that only opens JWEs with `use: enc`
+/// (CKA_SIGN against CKA_DECRYPT/CKA_UNWRAP/CKA_DERIVE). A key that does
+/// both gets no `use` (WebCrypto cannot import dual `key_ops`).
+#[test]
+fn token_jwks_carry_use_from_the_token() {
+    use jose_jwk::KeyUse;
+    if token().is_none() {
+        return;
+    }
+    for (label, key_use) in [
+        ("ed25519", Some(KeyUse::Signature)),
+        (RSA_DECRYPT, Some(KeyUse::Encryption)),
+        ("rsa-2048", None),
+        ("ec-p256", None),
+    ] {
+        let jwk = key(label).public_jwk().unwrap().clone();
+        assert_eq!(jwk.params().key_use, key_use, "{label}");
+    }
+    let decrypt_only = key(RSA_DECRYPT).public_jwk().unwrap().clone();
+    assert!(decrypt_only.verification_algorithms().is_empty());
+    assert!(!decrypt_only.encryption_algorithms().is_empty());
+    let sign_only = key("ed25519").public_jwk().unwrap().clone();
+    assert!(sign_only.encryption_algorithms().is_empty());
+}
+
 /// A private key with neither CKA_LABEL nor CKA_ID matched *any* public
 /// key of the token, so its JWK could be another key's: such a key is
 /// skipped, and every key the store lists has a label.

@@ -30,7 +30,10 @@ fn cloned_token() -> Option<Vec<(String, String)>> {
     };
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/pkcs11/softhsm-setup.sh");
-    let dest = std::env::temp_dir().join(format!("jose-cli-pkcs11-{}", std::process::id()));
+    // One clone per test: tests run in parallel threads of one process.
+    static CLONES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CLONES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dest = std::env::temp_dir().join(format!("jose-cli-pkcs11-{}-{n}", std::process::id()));
     let out = std::process::Command::new("bash")
         .arg(&script)
         .arg("--clone")

@@ -10,7 +10,7 @@ use jose_core::{
     ContentEncryptionAlgorithm, Curve, DecryptingKey, Error, Header, JwsAlgorithm, KeyDecryptor,
     KeyIdentity, KeyManagementAlgorithm as K, Policy, Signer, SigningKey, VerifyingKey,
 };
-use jose_jwk::{Jwk, Provider};
+use jose_jwk::{Jwk, KeyUse, Provider};
 use zeroize::Zeroizing;
 
 use crate::load;
@@ -70,19 +70,31 @@ impl TokenKey {
         let public_handle = load::public_handle(&token, handle, class, &object)?;
         let (kind, public) = load::kind_and_public(&token, handle, public_handle, object.key_type)?;
         let kid = object.kid();
-        let public = public.map(|j| j.with_kid(kid.clone()));
+        let private = class == ObjectClass::PRIVATE_KEY;
+        let sign_algs = load::sign_algorithms(kind, &object, private);
+        let decrypt_algs = load::decrypt_algorithms(kind, &object, private, token.inner.rsa1_5);
+        let public = match public {
+            Some(jwk) if private => {
+                let jwk = jwk.with_kid(kid.clone());
+                match public_use(&sign_algs, &decrypt_algs) {
+                    Some(key_use) => Some(jwk.with_use(key_use)?),
+                    None => Some(jwk),
+                }
+            }
+            Some(jwk) => Some(jwk.with_kid(kid.clone())),
+            None => None,
+        };
         if let Some(jwk) = &public {
             token.inner.software.check(jwk)?;
         }
-        let private = class == ObjectClass::PRIVATE_KEY;
         let identity = match &public {
             Some(jwk) => jwk.identity(&token.inner.software, 0),
             None => KeyIdentity::new(Some(kid.clone()), None, 0),
         };
         Ok(Self {
             identity: Arc::new(identity),
-            sign_algs: load::sign_algorithms(kind, &object, private),
-            decrypt_algs: load::decrypt_algorithms(kind, &object, private, token.inner.rsa1_5),
+            sign_algs,
+            decrypt_algs,
             token,
             handle,
             kind,
@@ -168,6 +180,20 @@ impl TokenKey {
             .as_ref()
             .ok_or(Error::Policy(Policy::KeyUseForbidden("verification")))?;
         self.software().verifier(jwk)
+    }
+}
+
+/// What the public half of a token key may be used for, from what the
+/// private half may do on the token (CKA_SIGN; CKA_DECRYPT, CKA_UNWRAP,
+/// CKA_DERIVE): `sig` for a key that only signs, `enc` for one that only
+/// opens JWEs. A key that does both gets no `use`: `key_ops` could say
+/// `["verify", "wrapKey"]`, but WebCrypto (npm `jose`) refuses to import
+/// such a JWK at all, and RFC 7517 advises one purpose per key.
+fn public_use(sign: &[JwsAlgorithm], decrypt: &[K]) -> Option<KeyUse> {
+    match (sign.is_empty(), decrypt.is_empty()) {
+        (false, true) => Some(KeyUse::Signature),
+        (true, false) => Some(KeyUse::Encryption),
+        (false, false) | (true, true) => None,
     }
 }
 
