@@ -263,25 +263,57 @@ impl TokenKey {
     }
 
     /// Runs an operation that creates a session secret object, reads its
-    /// value and destroys it (README gotchas 4 and 5).
+    /// value and destroys it (README gotchas 4 and 5). A token that refuses
+    /// the secret's template says so (that is the token's configuration,
+    /// not the message); any other failure to create it is the message's,
+    /// and looks like every other decryption failure. A secret that cannot
+    /// be destroyed is reported, not left behind in silence.
     fn read_secret(
         &self,
         create: impl FnOnce(&cryptoki::session::Session) -> cryptoki::error::Result<ObjectHandle>,
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
         self.token.with_session(|s| {
-            let object = create(s).map_err(|_| Error::DecryptionFailed)?;
+            let object = create(s).map_err(|e| {
+                if is_template_refusal(&e) {
+                    ck(
+                        "pkcs11 derive: the token refused the template of the derived secret",
+                        e,
+                    )
+                } else {
+                    Error::DecryptionFailed
+                }
+            })?;
             let value = s.get_attributes(object, &[AttributeType::Value]);
-            let _ = s.destroy_object(object);
+            let destroyed = s.destroy_object(object);
             let value = value.map_err(|e| ck("pkcs11 read secret", e))?;
-            value
+            let value = value
                 .into_iter()
                 .find_map(|a| match a {
                     Attribute::Value(v) => Some(Zeroizing::new(v)),
                     _ => None,
                 })
-                .ok_or(Error::DecryptionFailed)
+                .ok_or(Error::DecryptionFailed)?;
+            destroyed.map_err(|e| ck("pkcs11 destroy of a derived secret", e))?;
+            Ok(value)
         })
     }
+}
+
+/// Whether a token refused an object template (its attributes), rather
+/// than the data of the operation.
+fn is_template_refusal(e: &cryptoki::error::Error) -> bool {
+    use cryptoki::error::{Error as CkError, RvError};
+    matches!(
+        e,
+        CkError::Pkcs11(
+            RvError::TemplateInconsistent
+                | RvError::TemplateIncomplete
+                | RvError::AttributeTypeInvalid
+                | RvError::AttributeValueInvalid
+                | RvError::AttributeReadOnly,
+            _
+        )
+    )
 }
 
 /// A session (never token) generic secret the library may read once.
@@ -299,4 +331,39 @@ fn extractable_template(len: Option<usize>) -> Vec<Attribute> {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cryptoki::context::Function;
+    use cryptoki::error::{Error as CkError, RvError};
+
+    /// A token that refuses the derived secret's template must say so: it
+    /// is a fault of the token's configuration, and reporting it as
+    /// "decryption failed" hid it. A failure caused by the message stays
+    /// the one indistinguishable `DecryptionFailed`.
+    #[test]
+    fn template_refusals_are_told_from_message_failures() {
+        for rv in [
+            RvError::TemplateInconsistent,
+            RvError::TemplateIncomplete,
+            RvError::AttributeValueInvalid,
+        ] {
+            assert!(is_template_refusal(&CkError::Pkcs11(
+                rv,
+                Function::DeriveKey
+            )));
+        }
+        for rv in [
+            RvError::WrappedKeyInvalid,
+            RvError::EncryptedDataInvalid,
+            RvError::DomainParamsInvalid,
+        ] {
+            assert!(!is_template_refusal(&CkError::Pkcs11(
+                rv,
+                Function::DeriveKey
+            )));
+        }
+    }
 }
