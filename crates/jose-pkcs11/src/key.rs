@@ -3,7 +3,6 @@
 //! the token.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU8;
 
 use cryptoki::object::{ObjectClass, ObjectHandle};
 use jose_core::{
@@ -43,9 +42,9 @@ pub struct TokenKey {
     identity: Arc<KeyIdentity>,
     sign_algs: Vec<JwsAlgorithm>,
     decrypt_algs: Vec<K>,
-    /// Whether the token's CKM_RSA_PKCS_OAEP takes SHA-2 (0 unknown, 1
-    /// yes, 2 no), learnt on first use.
-    pub(crate) oaep_sha2: Arc<AtomicU8>,
+    /// Whether the token's CKM_RSA_PKCS_OAEP takes SHA-2 for this key,
+    /// decided once at load with a ciphertext of our own.
+    pub(crate) oaep_sha2: bool,
 }
 
 impl std::fmt::Debug for TokenKey {
@@ -72,7 +71,19 @@ impl TokenKey {
         let kid = object.kid();
         let private = class == ObjectClass::PRIVATE_KEY;
         let sign_algs = load::sign_algorithms(kind, &object, private);
-        let decrypt_algs = load::decrypt_algorithms(kind, &object, private, token.inner.rsa1_5);
+        let mut decrypt_algs = load::decrypt_algorithms(kind, &object, private, token.inner.rsa1_5);
+        let sha2_oaep = |a: &K| matches!(a, K::RsaOaep256 | K::RsaOaep384 | K::RsaOaep512);
+        let oaep_sha2 = match &public {
+            Some(jwk) if decrypt_algs.iter().any(sha2_oaep) => {
+                TokenKey::probe_oaep_sha2(&token, handle, jwk)
+            }
+            Some(_) | None => false,
+        };
+        // Without OAEP-SHA-2 on the token and without the raw-RSA fallback,
+        // the key does not offer those algorithms at all.
+        if !oaep_sha2 && !token.inner.raw_rsa_oaep {
+            decrypt_algs.retain(|a| !sha2_oaep(a));
+        }
         let public = match public {
             Some(jwk) if private => {
                 let jwk = jwk.with_kid(kid.clone());
@@ -101,7 +112,7 @@ impl TokenKey {
             label: object.label,
             kid,
             public,
-            oaep_sha2: Arc::new(AtomicU8::new(0)),
+            oaep_sha2,
         })
     }
 
@@ -114,6 +125,13 @@ impl TokenKey {
     /// thumbprint of its public half.
     pub fn identity(&self) -> &KeyIdentity {
         &self.identity
+    }
+
+    /// Whether RSA-OAEP with SHA-2 runs on the token for this key (`false`:
+    /// through the raw-RSA fallback, if allowed, or not offered). Decided
+    /// once at load with a ciphertext of our own; no message changes it.
+    pub fn oaep_sha2_on_token(&self) -> bool {
+        self.oaep_sha2
     }
 
     /// The key's kind.

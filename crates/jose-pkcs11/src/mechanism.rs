@@ -3,8 +3,6 @@
 //! `CKM_ECDSA`, the Concat KDF and AES key wrap after ECDH, RSA1_5's random
 //! CEK, OAEP decoding after raw RSA).
 
-use std::sync::atomic::Ordering;
-
 use cryptoki::mechanism::eddsa::{EddsaParams, EddsaSignatureScheme};
 use cryptoki::mechanism::elliptic_curve::{EcKdf, Ecdh1DeriveParams};
 use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsOaepParams, PkcsOaepSource, PkcsPssParams};
@@ -20,7 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::key::{TokenKey, TokenKeyKind};
 use crate::load::Object;
-use crate::token::{ck, ck_with};
+use crate::token::{Token, ck, ck_with};
 
 /// Whether this crate signs with `alg` on a token (the mechanisms of
 /// [`TokenKey::sign_with`]). HMAC on a token is not offered.
@@ -188,29 +186,16 @@ impl TokenKey {
                 }));
             }
         };
+        // Whether the token takes OAEP with SHA-2 was decided once, at load,
+        // with a ciphertext we made: no message can change it.
         let sha2 = hash != MechanismType::SHA1;
-        if !sha2 || self.oaep_sha2.load(Ordering::Relaxed) != 2 {
+        if !sha2 || self.oaep_sha2 {
             let params = PkcsOaepParams::new(hash, mgf, PkcsOaepSource::empty());
-            let result = self.token.with_session(|s| {
-                Ok(s.decrypt(&Mechanism::RsaPkcsOaep(params), self.handle, ek))
-            })?;
-            match result {
-                Ok(cek) => {
-                    if sha2 {
-                        self.oaep_sha2.store(1, Ordering::Relaxed);
-                    }
-                    return Ok(Zeroizing::new(cek));
-                }
-                Err(cryptoki::error::Error::Pkcs11(
-                    cryptoki::error::RvError::ArgumentsBad
-                    | cryptoki::error::RvError::MechanismParamInvalid
-                    | cryptoki::error::RvError::MechanismInvalid,
-                    _,
-                )) if sha2 && self.oaep_sha2.load(Ordering::Relaxed) == 0 => {
-                    self.oaep_sha2.store(2, Ordering::Relaxed);
-                }
-                Err(_) => return Err(Error::DecryptionFailed),
-            }
+            return self
+                .token
+                .with_session(|s| Ok(s.decrypt(&Mechanism::RsaPkcsOaep(params), self.handle, ek)))?
+                .map(Zeroizing::new)
+                .map_err(|_| Error::DecryptionFailed);
         }
         if !self.token.inner.raw_rsa_oaep {
             return Err(Error::Unsupported(Unsupported::Operation(
@@ -260,6 +245,49 @@ impl TokenKey {
         })?;
         let software = self.software();
         ecdh_es_decrypt(software.hasher, software.key_wrap, &z, alg, enc, header, ek)
+    }
+
+    /// Whether the token decrypts RSA-OAEP with SHA-256 for this key, found
+    /// once at load: a random CEK encrypted in software to `public`, then
+    /// `C_Decrypt` on the token. Only a mechanism refusal at
+    /// `C_DecryptInit` (or a wrong answer) says no.
+    pub(crate) fn probe_oaep_sha2(token: &Token, handle: ObjectHandle, public: &Jwk) -> bool {
+        let software = &token.inner.software;
+        let mut cek = Zeroizing::new(vec![0u8; 32]);
+        if software.random.fill(&mut cek).is_err() {
+            return false;
+        }
+        let Ok(encryptor) = software.encryptor(public, K::RsaOaep256) else {
+            return false;
+        };
+        let Ok(wrapped) =
+            encryptor.encrypt_key(&Header::new(), ContentEncryptionAlgorithm::A256Gcm, &cek)
+        else {
+            return false;
+        };
+        let params = PkcsOaepParams::new(
+            MechanismType::SHA256,
+            PkcsMgfType::MGF1_SHA256,
+            PkcsOaepSource::empty(),
+        );
+        let result = token.with_session(|s| {
+            Ok(s.decrypt(
+                &Mechanism::RsaPkcsOaep(params),
+                handle,
+                &wrapped.encrypted_key,
+            ))
+        });
+        match result {
+            Ok(Ok(plain)) => plain.as_slice() == cek.as_slice(),
+            Ok(Err(cryptoki::error::Error::Pkcs11(
+                _,
+                cryptoki::context::Function::DecryptInit,
+            ))) => false,
+            // A failure after C_DecryptInit accepted the mechanism: the
+            // token takes OAEP with SHA-2, and this one decryption failed.
+            Ok(Err(_)) => true,
+            Err(_) => false,
+        }
     }
 
     /// Runs an operation that creates a session secret object, reads its
