@@ -2953,3 +2953,27 @@ mod x5c_consistency {
         );
     }
 }
+
+/// An RSA key under 2048 bits was refused when parsed from JSON but not
+/// when built in code (`RsaKey::new_public`), nor on a token: every path
+/// now refuses it, and accepting a legacy key is an explicit call.
+#[test]
+fn rsa_keys_under_2048_bits_are_refused_however_they_are_built() {
+    use jose_jwk::RsaKey;
+    // Wycheproof json_web_key test 8 (rejects1024bitRsaKey), the modulus.
+    let n = unb64(
+        "rJBIp6T1YK-RtPyvYqFFlcucqewSAA_IReSFchE8qyiQrbARqRlXWkB2DR8j_pJQnIpYELbQWZC5Cd0PTGAU8rMbar2AW6zpmBbi7aQf17lUBdt8XI9M9rq7FPVQ1dDdUXm1SVH_9qqWhvMPR422SbfHBEzCAtzK0ANDRo6qz78",
+    );
+    let e = vec![1, 0, 1];
+    assert!(matches!(
+        RsaKey::new_public(n.clone(), e.clone()),
+        Err(Error::InvalidKey(k)) if k.member == "n"
+    ));
+    let legacy = RsaKey::new_public_with_min_bits(n.clone(), e.clone(), 1024).unwrap();
+    assert_eq!(legacy.bits(), 1024);
+    let text = json!({"kty": "RSA", "n": b64::encode(&n), "e": "AQAB"}).to_string();
+    assert!(matches!(parse(&text), Err(Error::InvalidKey(_))));
+    assert!(
+        Jwk::from_json_with(text.as_bytes(), &JwkOptions::default().min_rsa_bits(1024)).is_ok()
+    );
+}

@@ -235,13 +235,7 @@ fn take_rsa(obj: &mut Object, options: &JwkOptions) -> Result<RsaKey, Error> {
     }
     let n = take_b64(obj, "n")?.ok_or_else(|| missing("n"))?;
     let e = take_b64(obj, "e")?.ok_or_else(|| missing("e"))?;
-    let key = RsaKey::new_public(n, e)?;
-    if key.bits() < options.min_rsa_bits {
-        return Err(Error::invalid_key(
-            "n",
-            "is shorter than the minimum RSA key size",
-        ));
-    }
+    let key = RsaKey::new_public_with_min_bits(n, e, options.min_rsa_bits)?;
     if key.bits() > options.max_rsa_bits {
         return Err(Error::invalid_key(
             "n",

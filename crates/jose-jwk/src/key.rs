@@ -140,8 +140,24 @@ impl RsaKey {
     /// [`Error::InvalidKey`] for an empty, zero or non-minimal member, an
     /// even modulus, an exponent longer than 8 bytes or below 3, or a
     /// modulus with the ROCA fingerprint (CVE-2017-15361: made by a flawed
-    /// Infineon generator, and factorable).
+    /// Infineon generator, and factorable), or a modulus shorter than
+    /// 2048 bits (RFC 7518 sections 3.3 and 4.2), as in JWK parsing; see
+    /// [`RsaKey::new_public_with_min_bits`] to accept a legacy key.
     pub fn new_public(n: Vec<u8>, e: Vec<u8>) -> Result<Self, Error> {
+        Self::new_public_with_min_bits(n, e, crate::jwk::JwkOptions::default().min_rsa_bits)
+    }
+
+    /// As [`RsaKey::new_public`], with the smallest modulus accepted
+    /// chosen by the caller (`JwkOptions::min_rsa_bits` when parsing).
+    ///
+    /// # Errors
+    ///
+    /// As [`RsaKey::new_public`], with `min_bits` for the size.
+    pub fn new_public_with_min_bits(
+        n: Vec<u8>,
+        e: Vec<u8>,
+        min_bits: usize,
+    ) -> Result<Self, Error> {
         check_uint("n", &n)?;
         check_uint("e", &e)?;
         if n.last().is_some_and(|b| b & 1 == 0) {
@@ -149,6 +165,13 @@ impl RsaKey {
         }
         if e.len() > 8 || (e.len() == 1 && e.first().is_some_and(|b| *b < 3)) {
             return Err(Error::invalid_key("e", "is out of range"));
+        }
+        let lead = n.first().map_or(0, |b| 8 - b.leading_zeros() as usize);
+        if n.len().saturating_sub(1) * 8 + lead < min_bits {
+            return Err(Error::invalid_key(
+                "n",
+                "is shorter than the minimum RSA key size",
+            ));
         }
         if crate::roca::has_fingerprint(&n) {
             return Err(Error::invalid_key(

@@ -399,7 +399,9 @@ impl Token {
             for handle in handles {
                 match TokenKey::load(self.clone(), handle, class) {
                     Ok(key) => out.push(key),
-                    Err(Error::Unsupported(_)) => {}
+                    // Keys this crate cannot use, or refuses (an RSA key
+                    // under 2048 bits, a key it cannot pair): skipped.
+                    Err(Error::Unsupported(_) | Error::InvalidKey(_)) => {}
                     Err(e) => return Err(e),
                 }
             }
