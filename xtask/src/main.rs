@@ -117,6 +117,8 @@ fn ci() -> Result<(), String> {
     ]);
     step("fuzz targets build", fuzz)?;
 
+    supply_chain()?;
+
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--all-features"])
         .env("RUSTDOCFLAGS", "-D warnings");
@@ -126,6 +128,103 @@ fn ci() -> Result<(), String> {
     // One closing line with the totals over every test binary and doctest.
     println!("ci: {} passed, {} failed", counts.passed, counts.failed);
     Ok(())
+}
+
+/// Crypto crates of which the default build may hold one version only:
+/// two would mean two implementations of one primitive to keep patched.
+const SINGLE_VERSION_CRATES: &[&str] = &[
+    "aes",
+    "aes-gcm",
+    "aes-kw",
+    "cbc",
+    "crypto-bigint",
+    "curve25519-dalek",
+    "der",
+    "digest",
+    "ecdsa",
+    "ed25519-dalek",
+    "elliptic-curve",
+    "hmac",
+    "k256",
+    "p256",
+    "p384",
+    "p521",
+    "pbkdf2",
+    "pkcs1",
+    "pkcs8",
+    "rand_core",
+    "rsa",
+    "sha1",
+    "sha2",
+    "signature",
+    "spki",
+    "subtle",
+    "x25519-dalek",
+    "zeroize",
+];
+
+/// Supply-chain checks: licences, banned and duplicate crates and sources
+/// with cargo-deny (`deny.toml`; installed from crates.io when missing),
+/// and one version of each crypto crate in the default build.
+fn supply_chain() -> Result<(), String> {
+    let have_deny = cargo()
+        .args(["deny", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_deny {
+        let mut install = cargo();
+        install.args(["install", "--locked", "--quiet", "cargo-deny@0.20.2"]);
+        step("cargo install cargo-deny", install)?;
+    }
+    let mut deny = cargo();
+    deny.args([
+        "deny",
+        "--offline",
+        "check",
+        "--hide-inclusion-graph",
+        "licenses",
+        "bans",
+        "sources",
+    ]);
+    step("cargo deny check licenses bans sources", deny)?;
+
+    let out = cargo()
+        .args([
+            "tree",
+            "--workspace",
+            "-e",
+            "normal",
+            "--duplicates",
+            "--prefix",
+            "none",
+        ])
+        .output()
+        .map_err(|e| format!("cargo tree: {e}"))?;
+    if !out.status.success() {
+        return Err("cargo tree --duplicates failed".into());
+    }
+    // Depth 0 lines ("0syn v2.0.119") are the duplicated crates; the
+    // deeper ones are what depends on them.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let duplicated: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix('0'))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let doubled: Vec<&str> = SINGLE_VERSION_CRATES
+        .iter()
+        .copied()
+        .filter(|name| duplicated.contains(name))
+        .collect();
+    if doubled.is_empty() {
+        eprintln!("<== one version of each crypto crate in the default build");
+        Ok(())
+    } else {
+        Err(format!(
+            "several versions of crypto crates: {}",
+            doubled.join(", ")
+        ))
+    }
 }
 
 /// The crates that build without `std` (`--no-default-features`).
