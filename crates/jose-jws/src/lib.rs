@@ -8,8 +8,9 @@
 //! [`Verification`] is built with an explicit allow-list, keys come from a
 //! [`KeyStore`](jose_core::KeyStore) that checks them against the header's
 //! `alg`, `crit` is enforced, and `none` cannot even be named. The result,
-//! [`Verified`], is the only way to the payload; reading a JWS without
-//! verifying it is in [`danger`].
+//! [`Verified`], is the only way to the payload, and names the key that
+//! verified it (`Verified::key`); reading a JWS without verifying it is in
+//! [`danger`].
 //!
 //! ```
 //! use jose_core::JwsAlgorithm;

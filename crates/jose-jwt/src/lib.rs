@@ -5,7 +5,10 @@
 //! configured once and reused, signed (JWS), encrypted (JWE) and nested
 //! (signed, then encrypted) tokens, and the RFC 8725 defaults: an explicit
 //! algorithm allow-list, `exp` required, every failed check its own error
-//! naming the claim.
+//! naming the claim; and those of RFC 8725bis: compact tokens only (the
+//! JSON serializations need `accept_json_serialization`), encrypted-only
+//! tokens with shared keys only ([`decode_encrypted`]), and [`Jwt::key`]
+//! naming the key that verified, to bind the issuer to.
 //!
 //! The common case is one call each way, as with `jsonwebtoken`:
 //!
@@ -98,7 +101,8 @@
 //! - `jws` (default): signed tokens ([`encode`], [`decode`],
 //!   [`Validation`], [`danger`]), on `jose-jws`.
 //! - `jwe` (default): encrypted and nested tokens ([`decode_encrypted`],
-//!   and with `jws` [`decode_nested`]), on `jose-jwe`.
+//!   [`danger::decode_encrypted_unauthenticated`], and with `jws`
+//!   [`decode_nested`]), on `jose-jwe`.
 
 #![no_std]
 #![forbid(unsafe_code)]

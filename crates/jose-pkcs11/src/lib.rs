@@ -11,8 +11,8 @@
 //! | PS256/384/512 | `CKM_SHA*_RSA_PKCS_PSS`, MGF1 with the same hash, salt = hash length |
 //! | ES256/384/512 | SHA-2 in software, `CKM_ECDSA` (fixed-length R \|\| S) |
 //! | EdDSA / Ed25519 | `CKM_EDDSA` |
-//! | RSA-OAEP, RSA-OAEP-256/384/512 | `CKM_RSA_PKCS_OAEP`; optionally raw RSA + OAEP in software ([`TokenOptions::raw_rsa_oaep`]) |
-//! | RSA1_5 | `CKM_RSA_PKCS`, a random CEK on any failure |
+//! | RSA-OAEP, RSA-OAEP-256/384/512 | `CKM_RSA_PKCS_OAEP` (SHA-2 support probed once at load); optionally raw RSA + OAEP in software ([`TokenOptions::raw_rsa_oaep`]) |
+//! | RSA1_5 | `CKM_RSA_PKCS`, a random CEK on any failure; only with [`TokenOptions::rsa1_5`] and for keys that cannot sign |
 //! | A128KW/A192KW/A256KW | `CKM_AES_KEY_WRAP` unwrap |
 //! | ECDH-ES(+A*KW) on P-256/384/521 | `CKM_ECDH1_DERIVE` (`CKD_NULL`), Concat KDF in software |
 //!
