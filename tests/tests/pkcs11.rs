@@ -62,7 +62,7 @@ fn token() -> Option<&'static Token> {
     TOKEN
         .get_or_init(|| {
             let env = env()?;
-            add_decrypt_only_rsa_key(&env);
+            add_test_keys(&env);
             let options = TokenOptions::new(PROVIDER).raw_rsa_oaep(true).rsa1_5(true);
             Some(
                 Token::open(
@@ -77,12 +77,14 @@ fn token() -> Option<&'static Token> {
         .as_ref()
 }
 
-/// Adds to the token, once, an RSA key that may decrypt and may not sign:
-/// the only kind of token key that serves RSA1_5 (`TokenOptions::rsa1_5`).
-/// `pkcs11-tool` cannot make one (SoftHSM2 defaults CKA_SIGN to true), so
-/// the test makes it through its own PKCS#11 context, finalized before the
+/// Adds to the token, once, the keys `pkcs11-tool` cannot make: an RSA key
+/// that may decrypt and may not sign (the only kind of token key that
+/// serves RSA1_5, `TokenOptions::rsa1_5`), and an EC key pair without
+/// CKA_LABEL and CKA_ID.
+/// (SoftHSM2 defaults CKA_SIGN to true and pkcs11-tool always labels.) The
+/// test makes them through its own PKCS#11 context, finalized before the
 /// token is opened.
-fn add_decrypt_only_rsa_key(env: &Env) {
+fn add_test_keys(env: &Env) {
     use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
     use cryptoki::mechanism::Mechanism;
     use cryptoki::object::{Attribute, ObjectClass};
