@@ -8,8 +8,9 @@ use alloc::vec::Vec;
 use jose_core::header::{self, Header};
 use jose_core::json::Object;
 use jose_core::{
-    Algorithm, CompressionAlgorithm, ContentEncryptionAlgorithm, Error, KeyIdentity,
-    KeyManagementAlgorithm, KeyRequirement, KeyStore, MalformedReason, Policy, b64,
+    Algorithm, Candidate, CompressionAlgorithm, ContentCipher, ContentEncryptionAlgorithm, Error,
+    KeyDecryptor, KeyIdentity, KeyManagementAlgorithm, KeyRequirement, KeyStore, MalformedReason,
+    Policy, b64,
 };
 use jose_jwk::Provider;
 use zeroize::Zeroizing;
@@ -158,22 +159,38 @@ impl Decryption {
             aad.extend_from_slice(extra.as_bytes());
         }
 
+        // Every recipient's header and key candidates first (no crypto):
+        // when some recipient's `kid` names a key of the store, only those
+        // recipients are tried, so recipients meant for others cost nothing.
+        let prepared: Vec<Result<Prepared, Error>> = raw
+            .recipients
+            .iter()
+            .map(|recipient| {
+                let own = recipient.header.as_ref().unwrap_or(&empty);
+                self.prepare(
+                    provider,
+                    &raw,
+                    &protected,
+                    &protected_obj,
+                    shared,
+                    own,
+                    keys,
+                )
+            })
+            .collect();
+        let kid_matched = |p: &Result<Prepared, Error>| p.as_ref().is_ok_and(Prepared::kid_matched);
+        let only_kid_matched = prepared.iter().any(kid_matched);
+
         let mut first_error = None;
         let mut work = Work::new(&self.limits);
-        for (index, recipient) in raw.recipients.iter().enumerate() {
-            let own = recipient.header.as_ref().unwrap_or(&empty);
-            match self.open_for(
-                &mut work,
-                provider,
-                &raw,
-                &protected,
-                &protected_obj,
-                shared,
-                own,
-                &recipient.encrypted_key,
-                &aad,
-                keys,
-            ) {
+        for (index, (recipient, prepared)) in raw.recipients.iter().zip(prepared).enumerate() {
+            let result = match prepared {
+                Ok(p) if only_kid_matched && !p.kid_matched() => continue,
+                Ok(p) => self.open(&mut work, &raw, p, &recipient.encrypted_key, &aad),
+                Err(_) if only_kid_matched => continue,
+                Err(e) => Err(e),
+            };
+            match result {
                 Ok(Opened {
                     joint,
                     alg,
@@ -213,20 +230,19 @@ impl Decryption {
         Err(first_error.unwrap_or(Error::DecryptionFailed))
     }
 
+    /// One recipient's joint header, checked against the allow-lists and
+    /// limits, with the store's candidate keys for it. No key is used yet.
     #[allow(clippy::too_many_arguments)]
-    fn open_for(
+    fn prepare(
         &self,
-        work: &mut Work,
         provider: &Provider,
         raw: &RawJwe,
         protected: &Header,
         protected_obj: &Object,
         shared: &Object,
         own: &Object,
-        encrypted_key: &[u8],
-        aad: &[u8],
         keys: &dyn KeyStore,
-    ) -> Result<Opened, Error> {
+    ) -> Result<Prepared, Error> {
         let joint = if shared.is_empty() && own.is_empty() {
             protected.clone()
         } else {
@@ -276,20 +292,43 @@ impl Decryption {
             ));
         }
         let cipher = provider.content_cipher(enc)?;
-        let candidates = keys.key_decryptors(alg, &joint)?;
+        let mut candidates = keys.key_decryptors(alg, &joint)?;
+        candidates.retain(|c| c.key.algorithm() == alg);
         if candidates.is_empty() {
             return Err(Error::Policy(Policy::NoMatchingKey));
         }
+        Ok(Prepared {
+            joint,
+            alg,
+            enc,
+            cipher,
+            candidates,
+        })
+    }
+
+    /// Tries the prepared recipient's candidate keys in turn, within the
+    /// message's work budget.
+    fn open(
+        &self,
+        work: &mut Work,
+        raw: &RawJwe,
+        prepared: Prepared,
+        encrypted_key: &[u8],
+        aad: &[u8],
+    ) -> Result<Opened, Error> {
+        let Prepared {
+            joint,
+            alg,
+            enc,
+            cipher,
+            candidates,
+        } = prepared;
         let mut error = Error::DecryptionFailed;
         for candidate in &candidates {
-            let decryptor = &candidate.key;
-            if decryptor.algorithm() != alg {
-                continue;
-            }
             if !work.spend_key(alg, &joint, &candidate.identity)? {
                 continue;
             }
-            let cek = match decryptor.decrypt_key(&joint, enc, encrypted_key) {
+            let cek = match candidate.key.decrypt_key(&joint, enc, encrypted_key) {
                 Ok(cek) => cek,
                 Err(Error::DecryptionFailed) => continue,
                 Err(e) => {
@@ -321,6 +360,28 @@ impl Decryption {
             });
         }
         Err(error)
+    }
+}
+
+/// One recipient ready to open: its joint header, algorithms, content
+/// cipher and the store's candidate keys.
+struct Prepared {
+    joint: Header,
+    alg: KeyManagementAlgorithm,
+    enc: ContentEncryptionAlgorithm,
+    cipher: &'static dyn ContentCipher,
+    candidates: Vec<Candidate<dyn KeyDecryptor>>,
+}
+
+impl Prepared {
+    /// Whether the recipient names a `kid` that one of its candidate keys
+    /// carries.
+    fn kid_matched(&self) -> bool {
+        self.joint.kid.as_deref().is_some_and(|kid| {
+            self.candidates
+                .iter()
+                .any(|c| c.identity.kid.as_deref() == Some(kid))
+        })
     }
 }
 
@@ -394,18 +455,61 @@ struct Opened {
     key: Arc<KeyIdentity>,
 }
 
-/// Raw DEFLATE (RFC 1951) with a bound on the output (zip bombs).
+/// Raw DEFLATE (RFC 1951) with a bound on the output (zip bombs). Every
+/// buffer that holds plaintext is zeroized when dropped, on success and on
+/// error alike: the buffer grows by moving into a larger zeroizing one,
+/// never by reallocating in place (which would free an unzeroized copy).
 fn inflate(data: &[u8], limit: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
-    use miniz_oxide::inflate::{TINFLStatus, decompress_to_vec_with_limit};
-    match decompress_to_vec_with_limit(data, limit) {
-        Ok(out) => Ok(Zeroizing::new(out)),
-        Err(e) if e.status == TINFLStatus::HasMoreOutput => Err(Error::malformed(
+    use miniz_oxide::inflate::TINFLStatus;
+    use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    use miniz_oxide::inflate::core::{DecompressorOxide, decompress};
+
+    let too_large = || {
+        Error::malformed(
             "decompressed plaintext",
             MalformedReason::TooLarge { limit },
-        )),
-        Err(_) => Err(Error::malformed(
+        )
+    };
+    let invalid = || {
+        Error::malformed(
             "compressed plaintext",
             MalformedReason::Invalid("is not valid DEFLATE data"),
-        )),
+        )
+    };
+    let mut state = alloc::boxed::Box::<DecompressorOxide>::default();
+    let mut out = Zeroizing::new(
+        alloc::vec![0u8; data.len().saturating_mul(2).max(64).min(limit.saturating_add(1))],
+    );
+    let mut input = data;
+    let mut written = 0;
+    loop {
+        let (status, consumed, produced) = decompress(
+            &mut state,
+            input,
+            &mut out,
+            written,
+            TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+        );
+        written = written.saturating_add(produced);
+        input = input.get(consumed..).ok_or_else(invalid)?;
+        match status {
+            TINFLStatus::Done if written <= limit => {
+                out.truncate(written);
+                return Ok(out);
+            }
+            TINFLStatus::Done => return Err(too_large()),
+            TINFLStatus::HasMoreOutput if out.len() > limit => return Err(too_large()),
+            TINFLStatus::HasMoreOutput => {
+                // One byte over the limit tells "exactly at" from "over".
+                let grown = out.len().saturating_mul(2).min(limit.saturating_add(1));
+                let mut larger = Zeroizing::new(alloc::vec![0u8; grown]);
+                larger
+                    .get_mut(..out.len())
+                    .ok_or_else(invalid)?
+                    .copy_from_slice(&out);
+                out = larger;
+            }
+            _ => return Err(invalid()),
+        }
     }
 }

@@ -3420,6 +3420,61 @@ mod work_per_message {
         assert_eq!(got.map(|g| g.plaintext.to_vec()), Ok(b"for me".to_vec()));
     }
 
+    /// Recipients meant for others cost nothing once one recipient names a
+    /// `kid` of ours: 15 kid-less recipients for a stranger come first,
+    /// then one naming our key. Tried in order against our three keys,
+    /// the strangers' recipients alone would exhaust the private-key
+    /// budget; only the recipient whose `kid` matched is tried, with only
+    /// the key of that `kid`. A recipient that claims our `kid` but was
+    /// made for another key fails without falling back to the others.
+    #[test]
+    fn only_recipients_whose_kid_matched_are_tried() {
+        let limits = Limits::default();
+        let stranger = P.generate(Alg::EcdhEsA128Kw).unwrap();
+        let theirs = encryptor(&stranger, Alg::EcdhEsA128Kw);
+        let mut ours: Vec<Jwk> = (0..3).map(|_| P.generate(Alg::EcdhEsA128Kw).unwrap()).collect();
+        ours[2] = ours[2].clone().with_kid("ours");
+        let public = ours[2].to_public().unwrap();
+        let mine = encryptor(&public, Alg::EcdhEsA128Kw);
+        let mut recipients: Vec<Recipient<'_>> = (1..limits.max_recipients)
+            .map(|_| Recipient::new(theirs.as_ref()))
+            .collect();
+        recipients.push(Recipient::new(mine.as_ref()));
+        let text = JweBuilder::new(b"for me", Enc::A128Gcm)
+            .general(&P, &recipients)
+            .unwrap();
+        let d = allow(&[Alg::EcdhEsA128Kw], &[Enc::A128Gcm]);
+        let (store, tally) = counting(store_of(&ours.iter().collect::<Vec<_>>()));
+        let got = d.decrypt(&P, &text, &store).unwrap();
+        assert_eq!(&*got.plaintext, b"for me");
+        assert_eq!(got.recipient_index, limits.max_recipients - 1);
+        assert_eq!(got.key.kid.as_deref(), Some("ours"));
+        assert_eq!(tally.calls.load(Ordering::Relaxed), 1);
+
+        // A recipient that names our kid but was made for the stranger.
+        let liar = encryptor(&stranger.clone().with_kid("ours"), Alg::EcdhEsA128Kw);
+        let text = JweBuilder::new(b"x", Enc::A128Gcm)
+            .general(
+                &P,
+                &[
+                    Recipient::new(mine.as_ref()),
+                    Recipient::new(liar.as_ref()),
+                ],
+            )
+            .unwrap();
+        let (store, tally) = counting(store_of(&ours.iter().collect::<Vec<_>>()));
+        assert!(d.decrypt(&P, &text, &store).is_ok());
+        let swapped = JweBuilder::new(b"x", Enc::A128Gcm)
+            .general(
+                &P,
+                &[Recipient::new(liar.as_ref()), Recipient::new(theirs.as_ref())],
+            )
+            .unwrap();
+        assert_eq!(d.decrypt(&P, &swapped, &store), Err(Error::DecryptionFailed));
+        // The first message's one decryption, then the liar's only.
+        assert_eq!(tally.calls.load(Ordering::Relaxed), 2);
+    }
+
     /// Content decryption is budgeted too: a tight budget refuses a message
     /// whose wrong keys would each decrypt its whole ciphertext.
     #[test]
