@@ -1,9 +1,10 @@
 //! JWK and JWK Set parsing; the provider's checks and a JSON round trip on
-//! every key that parses.
+//! every key that parses; a key store of every set that parses.
 
 #![no_main]
 
-use jose_jwk::{Jwk, JwkSet};
+use jose_core::{Header, KeyStore};
+use jose_jwk::{Jwk, JwkSet, JwkSetStore};
 use jose_rustcrypto::PROVIDER;
 use libfuzzer_sys::fuzz_target;
 
@@ -25,5 +26,20 @@ fuzz_target!(|data: &[u8]| {
             let _ = PROVIDER.check(jwk);
         }
         let _ = set.to_json();
+        // A store of the set: keys bound once, refused members skipped,
+        // look-ups by the kids the set names.
+        let store = JwkSetStore::new(&set, &PROVIDER);
+        for jwk in set.keys() {
+            let header = match jwk.kid() {
+                Some(kid) => Header::new().with_kid(kid),
+                None => Header::new(),
+            };
+            for alg in jwk.verification_algorithms() {
+                let _ = store.verifiers(alg, &header);
+            }
+            for alg in jwk.decryption_algorithms() {
+                let _ = store.key_decryptors(alg, &header);
+            }
+        }
     }
 });

@@ -6,9 +6,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use jose_jwt::Claims;
 use jose_core::{JwsAlgorithm, VerifyingKey};
 use jose_jwk::Jwk;
+use jose_jwt::Claims;
 use jose_jwt::{Validation, danger};
 use jose_rustcrypto::PROVIDER;
 use libfuzzer_sys::fuzz_target;

@@ -5,8 +5,9 @@
 //! - `cargo xtask demo`: the main job from the shell, with keys it makes.
 //! - `cargo xtask bench`: the criterion benchmarks.
 //! - `cargo xtask fuzz [TARGET] [SECONDS]`: the cargo-fuzz targets of
-//!   `fuzz/`, one or all in turn, for `SECONDS` each (60 by default). Not
-//!   part of `ci`.
+//!   `fuzz/`, one or all in turn, for `SECONDS` each (60 by default); `ci`
+//!   runs each for 5 s from its seeds and regression inputs
+//!   (`cargo xtask fuzz-smoke` alone).
 
 #![forbid(unsafe_code)]
 // A std binary: `core` paths buy nothing here.
@@ -24,8 +25,11 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("bench") => bench(args.get(1..).unwrap_or_default()),
         Some("fuzz") => fuzz(args.get(1..).unwrap_or_default()),
+        Some("fuzz-smoke") => fuzz_smoke(5),
         _ => {
-            eprintln!("usage: cargo xtask ci | demo | bench [ARGS...] | fuzz [TARGET] [SECONDS]");
+            eprintln!(
+                "usage: cargo xtask ci | demo | bench [ARGS...] | fuzz [TARGET] [SECONDS] | fuzz-smoke"
+            );
             return ExitCode::from(2);
         }
     };
@@ -105,17 +109,9 @@ fn ci() -> Result<(), String> {
 
     each_feature()?;
 
-    // The fuzz targets are outside the workspace: check that they still
-    // build against the crates (running them is `cargo xtask fuzz`).
-    let mut fuzz = cargo();
-    fuzz.args([
-        "check",
-        "--quiet",
-        "--manifest-path",
-        "fuzz/Cargo.toml",
-        "--bins",
-    ]);
-    step("fuzz targets build", fuzz)?;
+    // The fuzz targets are outside the workspace: a few seconds of each
+    // (longer runs are `cargo xtask fuzz`).
+    fuzz_smoke(5)?;
 
     supply_chain()?;
 
@@ -589,10 +585,8 @@ fn bench(args: &[String]) -> Result<(), String> {
 /// target in turn, each for `SECONDS` (60 by default). Each corpus
 /// (`fuzz/corpus/<target>`, ignored by git) first gets the seeds of
 /// `fuzz/seeds/<target>`. A target that finds a crash does not stop the
-/// others; its input is left in `fuzz/artifacts/<target>`.
-///
-/// cargo-fuzz needs nightly compiler flags: `RUSTC_BOOTSTRAP=1` lets the
-/// stable toolchain take them.
+/// others; its input is left in `fuzz/artifacts/<target>`: copy it to
+/// `fuzz/regressions/<target>/` with the fix, so every later run replays it.
 fn fuzz(args: &[String]) -> Result<(), String> {
     let dir = root().join("fuzz");
     let all = fuzz_targets(&dir)?;
@@ -620,23 +614,13 @@ fn fuzz(args: &[String]) -> Result<(), String> {
         None => all,
     };
 
-    let mut version = cargo();
-    version
-        .args(["fuzz", "--version"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    if !version.status().is_ok_and(|s| s.success()) {
-        return Err("cargo-fuzz is not installed: cargo install cargo-fuzz".into());
-    }
+    ensure_cargo_fuzz()?;
 
     let mut failed = Vec::new();
     for target in &targets {
         seed_corpus(&dir, target)?;
-        let mut run = cargo();
-        run.current_dir(&dir)
-            .env("RUSTC_BOOTSTRAP", "1")
-            .args(["fuzz", "run", target, "--"])
-            .arg(format!("-max_total_time={seconds}"));
+        let corpus = dir.join("corpus").join(target);
+        let run = fuzz_run(&dir, target, &corpus, seconds);
         if let Err(e) = step(&format!("cargo fuzz run {target} ({seconds} s)"), run) {
             eprintln!("xtask: {e}");
             failed.push(target.as_str());
@@ -650,6 +634,94 @@ fn fuzz(args: &[String]) -> Result<(), String> {
             failed.join(", ")
         ))
     }
+}
+
+/// The cargo-fuzz version `ci` installs when none is installed.
+const CARGO_FUZZ: &str = "cargo-fuzz@0.13.2";
+
+/// Installs cargo-fuzz unless some version is installed.
+fn ensure_cargo_fuzz() -> Result<(), String> {
+    let have = cargo()
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        let mut install = cargo();
+        install.args(["install", "--locked", "--quiet", CARGO_FUZZ]);
+        step(&format!("cargo install {CARGO_FUZZ}"), install)?;
+    }
+    Ok(())
+}
+
+/// `cargo fuzz run` of `target` for `seconds`, writing new inputs to
+/// `corpus` and reading the target's seeds and regression inputs
+/// (`fuzz/seeds/<target>`, `fuzz/regressions/<target>`) as well. An input
+/// that runs over 10 s counts as a hang.
+///
+/// cargo-fuzz needs nightly compiler flags: `RUSTC_BOOTSTRAP=1` lets the
+/// stable toolchain take them.
+fn fuzz_run(dir: &Path, target: &str, corpus: &Path, seconds: u64) -> Command {
+    let mut run = cargo();
+    run.current_dir(dir)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args(["fuzz", "run", "--release", target])
+        .arg(corpus);
+    for extra in ["seeds", "regressions"] {
+        let inputs = dir.join(extra).join(target);
+        if inputs.is_dir() {
+            run.arg(inputs);
+        }
+    }
+    run.arg("--")
+        .arg(format!("-max_total_time={seconds}"))
+        .arg("-timeout=10");
+    run
+}
+
+/// The CI smoke run: every fuzz target for a few seconds from its seeds
+/// and regression inputs, into a fresh corpus. Finds the shallow crashes a
+/// change brings and replays every input that once crashed.
+fn fuzz_smoke(seconds: u64) -> Result<(), String> {
+    ensure_cargo_fuzz()?;
+    let dir = root().join("fuzz");
+    let mut build = cargo();
+    build
+        .current_dir(&dir)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args(["fuzz", "build", "--release"]);
+    step("cargo fuzz build", build)?;
+    let scratch = env::temp_dir().join(format!("jose-fuzz-smoke-{}", std::process::id()));
+    let mut result = Ok(());
+    for target in fuzz_targets(&dir)? {
+        let corpus = scratch.join(&target);
+        std::fs::create_dir_all(&corpus)
+            .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
+        // libFuzzer's progress lines would fill the log: shown on failure.
+        let start = Instant::now();
+        let out = fuzz_run(&dir, &target, &corpus, seconds)
+            .output()
+            .map_err(|e| format!("cargo fuzz run {target}: cannot start: {e}"))?;
+        let log = String::from_utf8_lossy(&out.stderr);
+        let runs = log
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("Done "))
+            .unwrap_or("");
+        eprintln!("<== fuzz smoke {target}: {:.1?} {runs}", start.elapsed());
+        if !out.status.success() {
+            let lines: Vec<&str> = log.lines().collect();
+            let tail = lines
+                .get(lines.len().saturating_sub(40)..)
+                .unwrap_or_default();
+            eprintln!("{}", tail.join("\n"));
+            result = Err(format!(
+                "fuzz target {target} failed: crash input in fuzz/artifacts/{target}"
+            ));
+            break;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
 }
 
 /// The fuzz targets: the files of `fuzz/fuzz_targets/`, by name, sorted.

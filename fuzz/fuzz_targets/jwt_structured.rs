@@ -1,0 +1,114 @@
+//! JWT validation of structured claims that carry a valid HS256 MAC: the
+//! claims set (and the header's extra members) are built from fuzzed
+//! members, with registered claim names and dates near a fixed clock, so
+//! every input reaches claim parsing and validation, into the generic
+//! claims and into a flat user struct.
+//!
+//! Oracle: what validates meets the validation: the issuer and audience
+//! asked for, an `exp` not passed and an `nbf` reached (with the leeway),
+//! `iat` not in the future.
+
+#![no_main]
+
+use std::sync::{Arc, OnceLock};
+
+use arbitrary::Arbitrary;
+use jose_core::{JwsAlgorithm, Signer, VerifyingKey, b64};
+use jose_fuzz::{NOW, Name, Value, render_object_with, string};
+use jose_jwk::Jwk;
+use jose_jwt::{Claims, ClaimsValidation, Validation};
+use jose_rustcrypto::PROVIDER;
+use libfuzzer_sys::fuzz_target;
+
+const HS256_KEY: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+const ISSUER: &str = "https://issuer.example";
+const AUDIENCE: &str = "fuzz";
+const LEEWAY: u32 = 60;
+
+struct Setup {
+    validation: Validation,
+    key: Arc<dyn VerifyingKey>,
+    signer: Box<dyn Signer>,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let jwk = Jwk::from_json(HS256_KEY.as_bytes()).expect("fixed key");
+        let claims = ClaimsValidation::new()
+            .issuer(ISSUER)
+            .audience(AUDIENCE)
+            .leeway(LEEWAY)
+            .reject_iat_in_future()
+            .clock(|| NOW);
+        Setup {
+            validation: Validation::new(&[JwsAlgorithm::Hs256])
+                .expect("allow-list")
+                .with_claims(claims),
+            key: PROVIDER.verifier(&jwk).expect("HS256 key"),
+            signer: PROVIDER.signer(&jwk, JwsAlgorithm::Hs256).expect("HS256"),
+        }
+    })
+}
+
+/// A flat claims struct, as a user writes it.
+#[derive(serde::Deserialize, Debug)]
+#[allow(dead_code)]
+struct Flat {
+    sub: Option<String>,
+    exp: Option<f64>,
+    scope: Option<String>,
+    roles: Option<Vec<String>>,
+}
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    /// Extra header members after `"alg":"HS256"`.
+    header: Vec<(Name, Value)>,
+    /// `iss`, `aud` and `exp` set right first, before the fuzzed members.
+    good_start: bool,
+    claims: Vec<(Name, Value)>,
+}
+
+fuzz_target!(|input: Input| {
+    let setup = setup();
+    let header = render_object_with(&[("alg", string("HS256"))], &input.header);
+    let leading = if input.good_start {
+        vec![
+            ("iss", string(ISSUER)),
+            ("aud", string(AUDIENCE)),
+            ("exp", (NOW + 10).to_string()),
+        ]
+    } else {
+        Vec::new()
+    };
+    let claims = render_object_with(&leading, &input.claims);
+    let signing_input = format!(
+        "{}.{}",
+        b64::encode(header.as_bytes()),
+        b64::encode(claims.as_bytes())
+    );
+    let Ok(mac) = setup.signer.sign(signing_input.as_bytes()) else {
+        return;
+    };
+    let token = format!("{signing_input}.{}", b64::encode(&mac));
+
+    if let Ok(jwt) = jose_jwt::decode::<Claims>(&token, &setup.validation, &setup.key) {
+        let c = &jwt.claims;
+        assert_eq!(c.iss.as_deref(), Some(ISSUER), "{claims}");
+        if let Some(aud) = &c.aud {
+            assert!(aud.contains(AUDIENCE), "{claims}");
+        }
+        let now = NOW as f64;
+        let leeway = f64::from(LEEWAY);
+        let exp = c.exp.expect("exp is required");
+        assert!(now < exp.as_f64() + leeway, "{claims}");
+        if let Some(nbf) = c.nbf {
+            assert!(now + leeway >= nbf.as_f64(), "{claims}");
+        }
+        if let Some(iat) = c.iat {
+            assert!(now + leeway >= iat.as_f64(), "{claims}");
+        }
+    }
+    let _ = jose_jwt::decode::<Flat>(&token, &setup.validation, &setup.key);
+});
