@@ -10,7 +10,7 @@ use jose::jwk::{Jwk, Key};
 use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
-use crate::input::{read_input, read_token};
+use crate::input::{Output, read_input, read_token};
 use crate::keys::{candidate_keys, candidates, key_algs, parse_alg_list};
 
 #[derive(Debug, Subcommand)]
@@ -77,7 +77,7 @@ pub(crate) enum JweCommand {
     },
 }
 
-pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
+pub(crate) fn run(cmd: JweCommand) -> Result<Output, Failure> {
     match cmd {
         JweCommand::Encrypt {
             key,
@@ -146,7 +146,7 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             }
             let recipients: Vec<Recipient<'_>> =
                 encryptors.iter().map(|e| Recipient::new(e)).collect();
-            let mut out = if json {
+            let out = if json {
                 builder
                     .general(&PROVIDER, &recipients)
                     .map_err(misuse_is_usage)?
@@ -162,8 +162,7 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
                     builder.compact(&PROVIDER, first).map_err(misuse_is_usage)?
                 }
             };
-            out.push('\n');
-            Ok(out.into_bytes())
+            Ok(crate::input::line(out.as_bytes()))
         }
         JweCommand::Decrypt {
             key,
@@ -216,7 +215,7 @@ pub(crate) fn run(cmd: JweCommand) -> Result<Vec<u8>, Failure> {
             let store = cands.store();
             let token = read_token(file.as_deref())?;
             let opened = decryption.decrypt(&PROVIDER, &token, &store)?;
-            Ok(opened.plaintext.to_vec())
+            Ok(zeroize::Zeroizing::new(opened.plaintext.to_vec()))
         }
     }
 }

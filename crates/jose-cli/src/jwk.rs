@@ -8,8 +8,9 @@ use jose::jwk::{Jwk, KeyFormat, KeySpec, KeyUse};
 use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
-use crate::input::{json_line, read_input, read_text};
+use crate::input::{Output, json_line, read_input, read_text};
 use crate::keys::{Keys, parse_jwk, parse_keys};
+use zeroize::Zeroizing;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwkCommand {
@@ -103,7 +104,7 @@ pub(crate) enum Use {
     Enc,
 }
 
-pub(crate) fn run(cmd: JwkCommand) -> Result<Vec<u8>, Failure> {
+pub(crate) fn run(cmd: JwkCommand) -> Result<Output, Failure> {
     match cmd {
         JwkCommand::Gen(args) => generate(&args),
         JwkCommand::Pub { file } => match file.as_deref() {
@@ -127,13 +128,12 @@ pub(crate) fn run(cmd: JwkCommand) -> Result<Vec<u8>, Failure> {
                 Hash::Sha384 => HashAlgorithm::Sha384,
                 Hash::Sha512 => HashAlgorithm::Sha512,
             };
-            let mut line = if uri {
+            let line = if uri {
                 jwk.thumbprint_uri(&PROVIDER, hash)?
             } else {
                 jwk.thumbprint_b64(&PROVIDER, hash)?
             };
-            line.push('\n');
-            Ok(line.into_bytes())
+            Ok(crate::input::line(line.as_bytes()))
         }
         JwkCommand::FromPem { alg, kid, file } => {
             let pem = read_text(file.as_deref())?;
@@ -144,13 +144,7 @@ pub(crate) fn run(cmd: JwkCommand) -> Result<Vec<u8>, Failure> {
             if let Some(kid) = kid {
                 jwk = jwk.with_kid(kid);
             }
-            Ok(jwk
-                .to_json()
-                .as_bytes()
-                .iter()
-                .copied()
-                .chain([b'\n'])
-                .collect())
+            Ok(crate::input::line(jwk.to_json().as_bytes()))
         }
         JwkCommand::ToPem { public, file } => {
             let jwk = parse_jwk(&read_input(file.as_deref())?)?;
@@ -159,7 +153,7 @@ pub(crate) fn run(cmd: JwkCommand) -> Result<Vec<u8>, Failure> {
             } else {
                 KeyFormat::Pkcs8
             };
-            Ok(jwk.to_pem(format)?.as_bytes().to_vec())
+            Ok(Zeroizing::new(jwk.to_pem(format)?.as_bytes().to_vec()))
         }
     }
 }
@@ -174,7 +168,7 @@ fn parse_curve(text: &str) -> Result<Curve, Failure> {
         .map_err(|_| Failure::usage(format!("--crv: unknown curve \"{text}\"")))
 }
 
-fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
+fn generate(args: &GenArgs) -> Result<Output, Failure> {
     let crv = args.crv.as_deref().map(parse_curve).transpose()?;
     let spec = if let Some(alg) = &args.alg {
         let alg = parse_alg(alg)?;
@@ -253,9 +247,7 @@ fn generate(args: &GenArgs) -> Result<Vec<u8>, Failure> {
         };
         jwk = jwk.with_use(u).map_err(jose_usage)?;
     }
-    let mut out = jwk.to_json().as_bytes().to_vec();
-    out.push(b'\n');
-    Ok(out)
+    Ok(crate::input::line(jwk.to_json().as_bytes()))
 }
 
 /// In `gen`, every error comes from the flags, not from input.
@@ -263,7 +255,7 @@ fn jose_usage(e: jose::Error) -> Failure {
     Failure::usage(e.to_string())
 }
 
-fn public(input: &[u8]) -> Result<Vec<u8>, Failure> {
+fn public(input: &[u8]) -> Result<Output, Failure> {
     match parse_keys(input)? {
         Keys::One(jwk) => {
             let public = jwk

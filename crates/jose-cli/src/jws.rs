@@ -8,7 +8,7 @@ use jose::core::{Algorithm, Header, JwsAlgorithm, SigningKey};
 use jose::jws::{JwsBuilder, SignatureSpec, Verification};
 
 use crate::Failure;
-use crate::input::{read_input, read_token};
+use crate::input::{Output, read_input, read_token};
 use crate::keys::{candidates, key_algs, parse_alg_list, signing_keys};
 
 #[derive(Debug, Subcommand)]
@@ -60,7 +60,7 @@ pub(crate) enum JwsCommand {
     },
 }
 
-pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
+pub(crate) fn run(cmd: JwsCommand) -> Result<Output, Failure> {
     match cmd {
         JwsCommand::Sign {
             key,
@@ -102,7 +102,7 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
                 .collect();
             // Builder refusals here concern the payload as much as the flags
             // (an unencoded compact payload with a '.'): input rejected, 1.
-            let mut out = if json {
+            let out = if json {
                 builder.general(&specs)?
             } else {
                 let spec = specs
@@ -115,8 +115,7 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
                     builder.compact_with(spec)?
                 }
             };
-            out.push('\n');
-            Ok(out.into_bytes())
+            Ok(crate::input::line(out.as_bytes()))
         }
         JwsCommand::Verify {
             key,
@@ -149,7 +148,7 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Vec<u8>, Failure> {
                 }
                 None => verification.verify(&token, &store)?,
             };
-            Ok(verified.payload)
+            Ok(verified.payload.into())
         }
     }
 }

@@ -12,7 +12,7 @@ use jose::rustcrypto::PROVIDER;
 use serde_json::Value;
 
 use crate::Failure;
-use crate::input::{json_line, read_input, read_token};
+use crate::input::{Output, json_line, read_input, read_token};
 use crate::keys::{candidates, key_algs, parse_alg_list, signing_keys};
 
 #[derive(Debug, Subcommand)]
@@ -98,7 +98,7 @@ pub(crate) enum JwtCommand {
     },
 }
 
-pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
+pub(crate) fn run(cmd: JwtCommand) -> Result<Output, Failure> {
     match cmd {
         JwtCommand::Sign {
             key,
@@ -167,9 +167,8 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Vec<u8>, Failure> {
                     serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
                 builder = builder.claim(name, value);
             }
-            let mut token = builder.sign(&signer)?;
-            token.push('\n');
-            Ok(token.into_bytes())
+            let token = builder.sign(&signer)?;
+            Ok(crate::input::line(token.as_bytes()))
         }
         JwtCommand::Verify {
             key,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use jose::core::KeyStore;
 use jose::core::json;
-use jose::jwk::{Jwk, JwkSet};
+use jose::jwk::{Jwk, JwkOptions, JwkSet};
 use jose::rustcrypto::PROVIDER;
 use zeroize::Zeroizing;
 
@@ -19,15 +19,18 @@ pub(crate) enum Keys {
 }
 
 /// Parses JSON that holds a JWK or a JWK Set (told apart by a `keys` member).
+/// The JSON is parsed once and handed to the JWK or JWK Set parser, which
+/// zeroize every private member they do not keep.
 ///
 /// Every key is checked by the backend (points on their curve, private and
 /// public halves consistent), so that no command passes on a broken key.
 pub(crate) fn parse_keys(bytes: &[u8]) -> Result<Keys, Failure> {
     let obj = json::parse_object("key file", bytes)?;
+    let options = JwkOptions::default();
     let keys = if obj.contains_key("keys") {
-        Keys::Set(JwkSet::from_json(bytes)?)
+        Keys::Set(JwkSet::from_object(obj, &options)?)
     } else {
-        Keys::One(Box::new(Jwk::from_json(bytes)?))
+        Keys::One(Box::new(Jwk::from_object(obj, &options)?))
     };
     match &keys {
         Keys::One(jwk) => PROVIDER.check(jwk)?,

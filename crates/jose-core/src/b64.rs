@@ -58,9 +58,14 @@ pub fn decode_secret(
     what: impl Into<Cow<'static, str>>,
     text: &str,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    Base64UrlUnpadded::decode_vec(text)
-        .map(Zeroizing::new)
-        .map_err(|_| Error::malformed(what, MalformedReason::Base64))
+    // Decoded into a zeroizing buffer of the largest possible size, so that
+    // a failure half-way frees no partly decoded secret.
+    let mut out = Zeroizing::new(alloc::vec![0u8; text.len().saturating_mul(3) / 4 + 1]);
+    let len = Base64UrlUnpadded::decode(text, &mut out)
+        .map_err(|_| Error::malformed(what, MalformedReason::Base64))?
+        .len();
+    out.truncate(len);
+    Ok(out)
 }
 
 /// Encodes `data` as padded standard base64 (RFC 4648 section 4), as the JWK

@@ -70,6 +70,24 @@ fn parse_value(
     }
 }
 
+/// Overwrites every string in `value` (at any depth) with zeros and empties
+/// it, so that the tree can be dropped without leaving its text in freed
+/// memory. For JSON that held secrets, such as a private JWK.
+pub fn zeroize_value(value: &mut Value) {
+    use zeroize::Zeroize;
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(zeroize_value),
+        Value::Object(members) => zeroize_object(members),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// [`zeroize_value`] for every member of an object.
+pub fn zeroize_object(object: &mut Object) {
+    object.values_mut().for_each(zeroize_value);
+}
+
 /// Deserializes a [`Value`], recording the first duplicate member name.
 #[derive(Clone, Copy)]
 struct StrictSeed<'a> {
@@ -123,26 +141,51 @@ impl<'de> Visitor<'de> for StrictSeed<'_> {
         Ok(Value::Null)
     }
 
+    // On an error the values parsed so far are zeroized before they are
+    // dropped: a JWK that fails half-way may already hold a private member.
+    // Growing the array or map moves values as heap pointers, so no copy
+    // of a string's text is ever freed. (Strings with JSON escapes pass
+    // through serde_json's own scratch buffer, which this cannot reach;
+    // base64url members never need escapes.)
+
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(item) = seq.next_element_seed(self)? {
-            items.push(item);
+        let mut items: Vec<Value> = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        loop {
+            match seq.next_element_seed(self) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(Value::Array(items)),
+                Err(e) => {
+                    items.iter_mut().for_each(zeroize_value);
+                    return Err(e);
+                }
+            }
         }
-        Ok(Value::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
+        let failed = |map: &mut Map<String, Value>, e| {
+            zeroize_object(map);
+            Err(e)
+        };
+        loop {
+            let key = match access.next_key::<String>() {
+                Ok(Some(key)) => key,
+                Ok(None) => return Ok(Value::Object(map)),
+                Err(e) => return failed(&mut map, e),
+            };
             if map.contains_key(&key) {
                 let err = de::Error::custom("duplicate member");
                 *self.duplicate.borrow_mut() = Some(key);
-                return Err(err);
+                return failed(&mut map, err);
             }
-            let value = access.next_value_seed(self)?;
-            map.insert(key, value);
+            match access.next_value_seed(self) {
+                Ok(value) => {
+                    map.insert(key, value);
+                }
+                Err(e) => return failed(&mut map, e),
+            }
         }
-        Ok(Value::Object(map))
     }
 }
 

@@ -46,17 +46,47 @@ impl Jwk {
     ///
     /// As [`Jwk::from_json`].
     pub fn from_object(mut obj: Object, options: &JwkOptions) -> Result<Self, Error> {
-        let kty = take_str(&mut obj, "kty")?.ok_or_else(|| missing("kty"))?;
+        // Whatever stays in `obj` when parsing fails (a private member not
+        // yet taken, members after the one refused) is zeroized before it
+        // is dropped. Private members that were taken live in `Secret`s,
+        // which zeroize themselves.
+        match Self::take_members(&mut obj, options) {
+            Ok((key, params)) => {
+                let jwk = Self {
+                    key,
+                    params,
+                    other: obj,
+                };
+                match jwk.check_members() {
+                    Ok(()) => Ok(jwk),
+                    Err(e) => {
+                        let mut jwk = jwk;
+                        json::zeroize_object(&mut jwk.other);
+                        Err(e)
+                    }
+                }
+            }
+            Err(e) => {
+                json::zeroize_object(&mut obj);
+                Err(e)
+            }
+        }
+    }
+
+    /// Takes the key and its parameters out of `obj`, leaving the members
+    /// this crate does not know.
+    fn take_members(obj: &mut Object, options: &JwkOptions) -> Result<(Key, Parameters), Error> {
+        let kty = take_str(obj, "kty")?.ok_or_else(|| missing("kty"))?;
         let kty: KeyType = kty
             .parse()
             .map_err(|_| Error::Unsupported(Unsupported::KeyType(kty)))?;
-        let params = take_params(&mut obj)?;
+        let params = take_params(obj)?;
         let key = match kty {
-            KeyType::Rsa => Key::Rsa(take_rsa(&mut obj, options)?),
-            KeyType::Ec => Key::Ec(take_ec(&mut obj)?),
-            KeyType::Okp => Key::Okp(take_okp(&mut obj)?),
+            KeyType::Rsa => Key::Rsa(take_rsa(obj, options)?),
+            KeyType::Ec => Key::Ec(take_ec(obj)?),
+            KeyType::Okp => Key::Okp(take_okp(obj)?),
             KeyType::Oct => Key::Oct(OctKey::new(
-                take_secret(&mut obj, "k")?.ok_or_else(|| missing("k"))?,
+                take_secret(obj, "k")?.ok_or_else(|| missing("k"))?,
             )?),
             unknown => {
                 return Err(Error::Unsupported(Unsupported::KeyType(
@@ -67,13 +97,7 @@ impl Jwk {
         if let Some(first) = params.x5c.as_ref().and_then(|chain| chain.first()) {
             crate::x509::check_x5c(&key, first)?;
         }
-        let jwk = Self {
-            key,
-            params,
-            other: obj,
-        };
-        jwk.check_members()?;
-        Ok(jwk)
+        Ok((key, params))
     }
 
     /// The sender's ephemeral public key of an ECDH-ES header (`epk`, RFC
@@ -115,16 +139,59 @@ impl FromStr for Jwk {
     }
 }
 
-impl Serialize for Jwk {
+/// One member value of a JWK's JSON form: what [`Jwk::members`] lists, for
+/// serde and for [`Jwk::to_json`] alike.
+enum Piece<'a> {
+    /// A public string, escaped when written.
+    Str(&'a str),
+    /// base64url (or base64) text of public bytes: never needs escaping.
+    Encoded(String),
+    /// base64url text of a private member: never needs escaping, zeroized.
+    Secret(Zeroizing<String>),
+    /// An array of public strings (`key_ops`, `x5c`).
+    Strs(Vec<String>),
+    /// A member this crate does not know, as it was.
+    Json(&'a Value),
+}
+
+impl Serialize for Piece<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(None)?;
-        m.serialize_entry("kty", self.key_type().name())?;
+        match self {
+            Piece::Str(s) => serializer.serialize_str(s),
+            Piece::Encoded(s) => serializer.serialize_str(s),
+            Piece::Secret(s) => serializer.serialize_str(s),
+            Piece::Strs(items) => items.serialize(serializer),
+            Piece::Json(v) => v.serialize(serializer),
+        }
+    }
+}
+
+impl Piece<'_> {
+    /// The JSON text of a public piece; `None` for a secret, which is
+    /// written straight into the output.
+    fn public_json(&self) -> Option<String> {
+        match self {
+            Piece::Str(s) => serde_json::to_string(s).ok(),
+            Piece::Encoded(s) => Some(format!("\"{s}\"")),
+            Piece::Secret(_) => None,
+            Piece::Strs(items) => serde_json::to_string(items).ok(),
+            Piece::Json(v) => serde_json::to_string(v).ok(),
+        }
+    }
+}
+
+impl Jwk {
+    /// The members of the JSON form, in the RFC's order, then the unknown
+    /// members as they were.
+    fn members(&self) -> Vec<(&str, Piece<'_>)> {
+        let mut m: Vec<(&str, Piece<'_>)> = Vec::with_capacity(16 + self.other.len());
+        m.push(("kty", Piece::Str(self.key_type().name())));
         match &self.key {
             Key::Rsa(k) => {
-                m.serialize_entry("n", &b64::encode(k.n()))?;
-                m.serialize_entry("e", &b64::encode(k.e()))?;
+                m.push(("n", Piece::Encoded(b64::encode(k.n()))));
+                m.push(("e", Piece::Encoded(b64::encode(k.e()))));
                 if let Some(p) = k.private() {
-                    m.serialize_entry("d", p.d().to_b64().as_str())?;
+                    m.push(("d", Piece::Secret(p.d().to_b64())));
                     if let Some(c) = p.primes() {
                         for (name, v) in [
                             ("p", &c.p),
@@ -133,57 +200,121 @@ impl Serialize for Jwk {
                             ("dq", &c.dq),
                             ("qi", &c.qi),
                         ] {
-                            m.serialize_entry(name, v.to_b64().as_str())?;
+                            m.push((name, Piece::Secret(v.to_b64())));
                         }
                     }
                 }
             }
             Key::Ec(k) => {
-                m.serialize_entry("crv", k.crv().name())?;
-                m.serialize_entry("x", &b64::encode(k.x()))?;
-                m.serialize_entry("y", &b64::encode(k.y()))?;
+                m.push(("crv", Piece::Str(k.crv().name())));
+                m.push(("x", Piece::Encoded(b64::encode(k.x()))));
+                m.push(("y", Piece::Encoded(b64::encode(k.y()))));
                 if let Some(d) = k.d() {
-                    m.serialize_entry("d", d.to_b64().as_str())?;
+                    m.push(("d", Piece::Secret(d.to_b64())));
                 }
             }
             Key::Okp(k) => {
-                m.serialize_entry("crv", k.crv().name())?;
-                m.serialize_entry("x", &b64::encode(k.x()))?;
+                m.push(("crv", Piece::Str(k.crv().name())));
+                m.push(("x", Piece::Encoded(b64::encode(k.x()))));
                 if let Some(d) = k.d() {
-                    m.serialize_entry("d", d.to_b64().as_str())?;
+                    m.push(("d", Piece::Secret(d.to_b64())));
                 }
             }
-            Key::Oct(k) => m.serialize_entry("k", k.k().to_b64().as_str())?,
+            Key::Oct(k) => m.push(("k", Piece::Secret(k.k().to_b64()))),
         }
         let p = &self.params;
         if let Some(kid) = &p.kid {
-            m.serialize_entry("kid", kid)?;
+            m.push(("kid", Piece::Str(kid)));
         }
         if let Some(u) = &p.key_use {
-            m.serialize_entry("use", u.as_str())?;
+            m.push(("use", Piece::Str(u.as_str())));
         }
         if let Some(ops) = &p.key_ops {
-            let names: Vec<&str> = ops.iter().map(|o| o.as_str()).collect();
-            m.serialize_entry("key_ops", &names)?;
+            m.push((
+                "key_ops",
+                Piece::Strs(ops.iter().map(|o| String::from(o.as_str())).collect()),
+            ));
         }
         if let Some(alg) = &p.alg {
-            m.serialize_entry("alg", alg.name())?;
+            m.push(("alg", Piece::Str(alg.name())));
         }
         if let Some(u) = &p.x5u {
-            m.serialize_entry("x5u", u)?;
+            m.push(("x5u", Piece::Str(u)));
         }
         if let Some(chain) = &p.x5c {
-            let certs: Vec<String> = chain.iter().map(|c| b64::encode_standard(c)).collect();
-            m.serialize_entry("x5c", &certs)?;
+            m.push((
+                "x5c",
+                Piece::Strs(chain.iter().map(|c| b64::encode_standard(c)).collect()),
+            ));
         }
         if let Some(t) = &p.x5t {
-            m.serialize_entry("x5t", &b64::encode(t))?;
+            m.push(("x5t", Piece::Encoded(b64::encode(t))));
         }
         if let Some(t) = &p.x5t_s256 {
-            m.serialize_entry("x5t#S256", &b64::encode(t))?;
+            m.push(("x5t#S256", Piece::Encoded(b64::encode(t))));
         }
         for (k, v) in &self.other {
-            m.serialize_entry(k, v)?;
+            m.push((k, Piece::Json(v)));
+        }
+        m
+    }
+
+    /// The JSON text of the key, private members included, written into
+    /// one buffer of exactly its size: no growing buffer leaves a partial
+    /// copy of a private member in freed memory.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let members = self.members();
+        // Public parts are rendered first (they may be freed as they are);
+        // private members are copied only into the output.
+        let rendered: Vec<(String, Option<String>)> = members
+            .iter()
+            .map(|(name, piece)| {
+                let name = serde_json::to_string(name).unwrap_or_default();
+                (name, piece.public_json())
+            })
+            .collect();
+        let mut len = 2 + members.len().saturating_sub(1);
+        for ((name, public), (_, piece)) in rendered.iter().zip(&members) {
+            len += name.len() + 1;
+            len += match (public, piece) {
+                (Some(text), _) => text.len(),
+                (None, Piece::Secret(text)) => text.len() + 2,
+                (None, _) => 0,
+            };
+        }
+        let mut out = Zeroizing::new(String::with_capacity(len));
+        out.push('{');
+        for (i, ((name, public), (_, piece))) in rendered.iter().zip(&members).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(name);
+            out.push(':');
+            match (public, piece) {
+                (Some(text), _) => out.push_str(text),
+                (None, Piece::Secret(text)) => {
+                    out.push('"');
+                    out.push_str(text);
+                    out.push('"');
+                }
+                (None, _) => {}
+            }
+        }
+        out.push('}');
+        debug_assert_eq!(out.len(), len, "to_json sized its buffer exactly");
+        out
+    }
+}
+
+/// Serializes with serde. A serializer that writes into a growing buffer
+/// (`serde_json::to_string`) may leave copies of private members in freed
+/// memory as the buffer grows: for private keys use [`Jwk::to_json`].
+impl Serialize for Jwk {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let members = self.members();
+        let mut m = serializer.serialize_map(Some(members.len()))?;
+        for (name, piece) in &members {
+            m.serialize_entry(name, piece)?;
         }
         m.end()
     }
@@ -201,10 +332,14 @@ fn take_str(obj: &mut Object, name: &str) -> Result<Option<String>, Error> {
     match obj.remove(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(
-            member(name),
-            MalformedReason::WrongType("a string"),
-        )),
+        Some(mut other) => {
+            // It may be a private member in the wrong shape.
+            json::zeroize_value(&mut other);
+            Err(Error::malformed(
+                member(name),
+                MalformedReason::WrongType("a string"),
+            ))
+        }
     }
 }
 

@@ -194,12 +194,6 @@ impl Jwk {
         })
     }
 
-    /// The JSON text of the key, private members included.
-    pub fn to_json(&self) -> Zeroizing<String> {
-        // Serializing strings and JSON values into a String cannot fail.
-        Zeroizing::new(serde_json::to_string(self).unwrap_or_default())
-    }
-
     /// The canonical JSON of RFC 7638 section 3.2: the required public
     /// members in lexicographic order, no whitespace. For a symmetric key
     /// this contains the secret `k`.

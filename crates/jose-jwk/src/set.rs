@@ -135,18 +135,35 @@ impl JwkSet {
     ///
     /// As [`JwkSet::from_json`].
     pub fn from_json_with(bytes: &[u8], options: &JwkOptions) -> Result<Self, Error> {
-        let mut obj = json::parse_object("jwk set", bytes)?;
-        let Some(keys) = obj.remove("keys") else {
-            return Err(Error::malformed(
-                "jwk set \"keys\"",
-                MalformedReason::Missing,
-            ));
-        };
-        let Value::Array(items) = keys else {
-            return Err(Error::malformed(
-                "jwk set \"keys\"",
-                MalformedReason::WrongType("an array"),
-            ));
+        Self::from_object(json::parse_object("jwk set", bytes)?, options)
+    }
+
+    /// Builds a JWK Set from a parsed JSON object. Members of `keys` that
+    /// are not valid keys are skipped ([`JwkSet::skipped`]); every private
+    /// member of a skipped key, and of the object when it is refused, is
+    /// zeroized before it is dropped.
+    ///
+    /// # Errors
+    ///
+    /// As [`JwkSet::from_json`].
+    pub fn from_object(mut obj: Object, options: &JwkOptions) -> Result<Self, Error> {
+        let items = match obj.remove("keys") {
+            Some(Value::Array(items)) => items,
+            Some(mut other) => {
+                json::zeroize_value(&mut other);
+                json::zeroize_object(&mut obj);
+                return Err(Error::malformed(
+                    "jwk set \"keys\"",
+                    MalformedReason::WrongType("an array"),
+                ));
+            }
+            None => {
+                json::zeroize_object(&mut obj);
+                return Err(Error::malformed(
+                    "jwk set \"keys\"",
+                    MalformedReason::Missing,
+                ));
+            }
         };
         let mut set = Self {
             keys: Vec::with_capacity(items.len()),
@@ -156,10 +173,13 @@ impl JwkSet {
         for (index, item) in items.into_iter().enumerate() {
             let parsed = match item {
                 Value::Object(key) => Jwk::from_object(key, options),
-                _ => Err(Error::malformed(
-                    "jwk set \"keys\" member",
-                    MalformedReason::NotAnObject,
-                )),
+                mut other => {
+                    json::zeroize_value(&mut other);
+                    Err(Error::malformed(
+                        "jwk set \"keys\" member",
+                        MalformedReason::NotAnObject,
+                    ))
+                }
             };
             match parsed {
                 Ok(jwk) => set.keys.push(jwk),
@@ -203,9 +223,39 @@ impl JwkSet {
         }
     }
 
-    /// The JSON text of the set (private members included).
+    /// The JSON text of the set (private members included), written into
+    /// one buffer of exactly its size, as [`Jwk::to_json`] is.
     pub fn to_json(&self) -> zeroize::Zeroizing<String> {
-        zeroize::Zeroizing::new(serde_json::to_string(self).unwrap_or_default())
+        let keys: Vec<zeroize::Zeroizing<String>> = self.keys.iter().map(Jwk::to_json).collect();
+        // The set's own members are public.
+        let other: Vec<String> = self
+            .other
+            .iter()
+            .map(|(name, value)| {
+                let name = serde_json::to_string(name).unwrap_or_default();
+                let value = serde_json::to_string(value).unwrap_or_default();
+                alloc::format!(",{name}:{value}")
+            })
+            .collect();
+        let len = "{\"keys\":[]}".len()
+            + keys.iter().map(|k| k.len()).sum::<usize>()
+            + keys.len().saturating_sub(1)
+            + other.iter().map(String::len).sum::<usize>();
+        let mut out = zeroize::Zeroizing::new(String::with_capacity(len));
+        out.push_str("{\"keys\":[");
+        for (i, key) in keys.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(key);
+        }
+        out.push(']');
+        for member in &other {
+            out.push_str(member);
+        }
+        out.push('}');
+        debug_assert_eq!(out.len(), len, "to_json sized its buffer exactly");
+        out
     }
 }
 
@@ -227,6 +277,8 @@ impl FromStr for JwkSet {
     }
 }
 
+/// Serializes with serde; for private keys prefer [`JwkSet::to_json`] (see
+/// the note on `Jwk`'s `Serialize`).
 impl Serialize for JwkSet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut m = serializer.serialize_map(None)?;

@@ -172,7 +172,7 @@ fn run(file: &'static str) -> Vec<Outcome> {
                         .decrypt(&P, &message(test, "jwe"), &store)
                         .map_err(|e| e.to_string())?;
                     match test.get("pt").and_then(Value::as_str) {
-                        Some(pt) if *opened.plaintext != *base16ct::mixed::decode_vec(pt).unwrap() => {
+                        Some(pt) if *opened.plaintext != *jose_tests::hex(pt) => {
                             Err("decrypted to another plaintext".to_string())
                         }
                         Some(_) | None => Ok(()),
