@@ -233,3 +233,42 @@ pub fn peer(requests: &Value) -> Vec<Value> {
         ),
     }
 }
+
+/// The SoftHSM2 token that `cargo xtask ci` sets up
+/// (`shared/pkcs11/softhsm-setup.sh`), from the environment it exports.
+#[derive(Debug)]
+pub struct SoftHsm {
+    /// The PKCS#11 module (`PKCS11_MODULE`).
+    pub module: PathBuf,
+    /// The token label (`PKCS11_TOKEN_LABEL`).
+    pub label: String,
+    /// The user PIN (`PKCS11_PIN`).
+    pub pin: String,
+}
+
+/// The token's settings; `None` (outside CI only) when SoftHSM2 is not set
+/// up. Under CI (`CI` set) a missing token fails the test: PKCS#11 tests
+/// never pass by skipping there.
+///
+/// # Panics
+///
+/// Under CI, when the token is missing.
+pub fn softhsm() -> Option<SoftHsm> {
+    let module = std::env::var_os("PKCS11_MODULE").map(PathBuf::from);
+    let conf = std::env::var_os("SOFTHSM2_CONF");
+    match (module, conf) {
+        (Some(module), Some(_)) if module.exists() => Some(SoftHsm {
+            module,
+            label: std::env::var("PKCS11_TOKEN_LABEL").unwrap_or_else(|_| "jose-test".into()),
+            pin: std::env::var("PKCS11_PIN").unwrap_or_else(|_| "1234".into()),
+        }),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "SoftHSM2 token missing under CI: run `cargo xtask ci`, which sets it up"
+            );
+            eprintln!("SoftHSM2 not set up (run via `cargo xtask ci`): PKCS#11 test not run");
+            None
+        }
+    }
+}

@@ -28,33 +28,7 @@ use jose_rustcrypto::PROVIDER;
 use jose_tests::peer;
 use serde_json::{Value, json};
 
-struct Env {
-    module: PathBuf,
-    label: String,
-    pin: String,
-}
-
-/// The token's settings from the environment; `None` (outside CI) when
-/// SoftHSM2 is not set up.
-fn env() -> Option<Env> {
-    let module = std::env::var_os("PKCS11_MODULE").map(PathBuf::from);
-    let conf = std::env::var_os("SOFTHSM2_CONF");
-    match (module, conf) {
-        (Some(module), Some(_)) if module.exists() => Some(Env {
-            module,
-            label: std::env::var("PKCS11_TOKEN_LABEL").unwrap_or_else(|_| "jose-test".into()),
-            pin: std::env::var("PKCS11_PIN").unwrap_or_else(|_| "1234".into()),
-        }),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "SoftHSM2 token missing under CI: run `cargo xtask ci`, which sets it up"
-            );
-            eprintln!("SoftHSM2 not set up (run via `cargo xtask ci`): PKCS#11 test not run");
-            None
-        }
-    }
-}
+use jose_tests::{SoftHsm as Env, softhsm as env};
 
 /// One token for the whole process (one C_Initialize, one login).
 fn token() -> Option<&'static Token> {

@@ -2,9 +2,10 @@
 //! [`SigningKey`] and a [`DecryptingKey`] whose private part never leaves
 //! the token.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use cryptoki::object::{ObjectClass, ObjectHandle};
+use cryptoki::object::{Attribute, ObjectClass, ObjectHandle};
+use cryptoki::session::Session;
 use jose_core::{
     ContentEncryptionAlgorithm, Curve, DecryptingKey, Error, Header, JwsAlgorithm, KeyDecryptor,
     KeyIdentity, KeyManagementAlgorithm as K, Policy, Signer, SigningKey, VerifyingKey,
@@ -13,7 +14,7 @@ use jose_jwk::{Jwk, KeyUse, Provider};
 use zeroize::Zeroizing;
 
 use crate::load;
-use crate::token::Token;
+use crate::token::{Fault, SessionFault, Token, ck};
 
 /// What kind of key a token object is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +34,11 @@ pub enum TokenKeyKind {
 #[derive(Clone)]
 pub struct TokenKey {
     pub(crate) token: Token,
-    pub(crate) handle: ObjectHandle,
+    /// The object's handle, found again (by class, label and CKA_ID) when
+    /// the token no longer knows it, as after a reset of the module.
+    handle: Arc<Mutex<ObjectHandle>>,
+    class: ObjectClass,
+    id: Vec<u8>,
     pub(crate) kind: TokenKeyKind,
     label: String,
     kid: String,
@@ -107,13 +112,76 @@ impl TokenKey {
             sign_algs,
             decrypt_algs,
             token,
-            handle,
+            handle: Arc::new(Mutex::new(handle)),
+            class,
+            id: object.id,
             kind,
             label: object.label,
             kid,
             public,
             oaep_sha2,
         })
+    }
+
+    /// Runs `f` on a session with the key's object handle (see
+    /// [`Token::with_session`] for broken sessions). When the token no
+    /// longer knows the handle (the module was reset, the device came
+    /// back, the login was lost), the login is restored if need be, the
+    /// object is found again by its class, label and CKA_ID, and `f` runs
+    /// once more.
+    ///
+    /// # Errors
+    ///
+    /// The outer error: the session or the object cannot be had.
+    pub(crate) fn with_object<T, E: Fault>(
+        &self,
+        f: impl Fn(&Session, ObjectHandle) -> Result<T, E>,
+    ) -> Result<Result<T, E>, Error> {
+        let handle = self.handle()?;
+        let result = self.token.with_session(|s| f(s, handle))?;
+        match &result {
+            Err(e) if e.handle_invalid() => {
+                // A token that lost its login hides its private objects:
+                // some report that as an invalid handle (SoftHSM2 does).
+                self.token.heal(SessionFault::LoggedOut)?;
+                let found = self.find_again()?;
+                *self.handle.lock().map_err(|_| poisoned())? = found;
+                self.token.with_session(|s| f(s, found))
+            }
+            Ok(_) | Err(_) => Ok(result),
+        }
+    }
+
+    fn handle(&self) -> Result<ObjectHandle, Error> {
+        self.handle.lock().map(|h| *h).map_err(|_| poisoned())
+    }
+
+    /// The key's object, looked up again: exactly one object of its class
+    /// with its label and CKA_ID.
+    fn find_again(&self) -> Result<ObjectHandle, Error> {
+        let mut template = vec![Attribute::Class(self.class)];
+        if !self.label.is_empty() {
+            template.push(Attribute::Label(self.label.as_bytes().to_vec()));
+        }
+        if !self.id.is_empty() {
+            template.push(Attribute::Id(self.id.clone()));
+        }
+        let found = self
+            .token
+            .with_session(|s| s.find_objects(&template))?
+            .map_err(|e| ck("pkcs11 find", e))?;
+
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::Backend(jose_core::BackendError::new(
+                "pkcs11 key",
+                "the key is no longer on the token",
+            ))),
+            [_, _, ..] => Err(Error::Backend(jose_core::BackendError::new(
+                "pkcs11 key",
+                "several objects on the token now match the key's label and CKA_ID",
+            ))),
+        }
     }
 
     /// The software provider of the token, for what the token does not do.
@@ -312,4 +380,11 @@ impl KeyDecryptor for BoundDecryptor {
         }
         Ok(cek)
     }
+}
+
+fn poisoned() -> Error {
+    Error::Backend(jose_core::BackendError::new(
+        "pkcs11",
+        "key handle lock poisoned",
+    ))
 }

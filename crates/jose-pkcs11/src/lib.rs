@@ -45,6 +45,17 @@
 //! session from a pool, so many threads can sign at once; one long-lived
 //! session keeps the login (closing the last session would log out).
 //! `C_Initialize` runs once per module and process.
+//!
+//! ## Faults
+//!
+//! An operation that fails because its session is gone (closed, handle
+//! invalid, device removed) or the token lost its login does not fail for
+//! good: the broken sessions leave the pool, the login is restored with
+//! the PIN the token was opened with (kept zeroized; a PIN file or
+//! variable is read again), a key whose object handle the token no longer
+//! knows is found again by its class, label and CKA_ID, and the operation
+//! runs once more. Only those return values count as faults, so nothing a
+//! message carries can make the token retry or log in.
 
 #![forbid(unsafe_code)]
 // A std crate (PKCS#11 loads a shared library): `core` paths buy nothing.

@@ -113,8 +113,9 @@ pub(crate) fn public_handle(
     if !object.id.is_empty() {
         template.push(Attribute::Id(object.id.clone()));
     }
-    let found =
-        token.with_session(|s| s.find_objects(&template).map_err(|e| ck("pkcs11 find", e)))?;
+    let found = token
+        .with_session(|s| s.find_objects(&template))?
+        .map_err(|e| ck("pkcs11 find", e))?;
     match found.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(*one)),

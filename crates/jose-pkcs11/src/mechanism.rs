@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::key::{TokenKey, TokenKeyKind};
 use crate::load::Object;
-use crate::token::{Token, ck, ck_with};
+use crate::token::{Fault, SessionFault, Token, ck, ck_with};
 
 /// Whether this crate signs with `alg` on a token (the mechanisms of
 /// [`TokenKey::sign_with`]). HMAC on a token is not offered.
@@ -103,10 +103,9 @@ impl TokenKey {
                 }));
             }
         };
-        let signature = self.token.with_session(|s| {
-            s.sign(&mechanism, self.handle, &data)
-                .map_err(|e| ck_with("pkcs11 sign", Some(mechanism.mechanism_type()), e))
-        })?;
+        let signature = self
+            .with_object(|s, key| s.sign(&mechanism, key, &data))?
+            .map_err(|e| ck_with("pkcs11 sign", Some(mechanism.mechanism_type()), e))?;
         // CKM_ECDSA already gives fixed-length r || s: check, never re-encode.
         if let (TokenKeyKind::Ec(crv), Mechanism::Ecdsa) = (self.kind, &mechanism) {
             if signature.len() != 2 * crv.coordinate_len() {
@@ -132,20 +131,15 @@ impl TokenKey {
                 // Never a padding oracle: a random CEK on any failure.
                 let random = rsa1_5_random_cek(self.software().random, enc)?;
                 let decrypted = self
-                    .token
-                    .with_session(|s| Ok(s.decrypt(&Mechanism::RsaPkcs, self.handle, ek).ok()))?
+                    .with_object(|s, key| s.decrypt(&Mechanism::RsaPkcs, key, ek))?
+                    .ok()
                     .map(Zeroizing::new)
                     .unwrap_or_default();
                 Ok(rsa1_5_cek(random, &decrypted))
             }
             K::RsaOaep | K::RsaOaep256 | K::RsaOaep384 | K::RsaOaep512 => self.oaep(ek, alg),
-            K::A128Kw | K::A192Kw | K::A256Kw => self.read_secret(|s| {
-                s.unwrap_key(
-                    &Mechanism::AesKeyWrap,
-                    self.handle,
-                    ek,
-                    &extractable_template(None),
-                )
+            K::A128Kw | K::A192Kw | K::A256Kw => self.read_secret(|s, key| {
+                s.unwrap_key(&Mechanism::AesKeyWrap, key, ek, &extractable_template(None))
             }),
             K::EcdhEs | K::EcdhEsA128Kw | K::EcdhEsA192Kw | K::EcdhEsA256Kw => {
                 self.ecdh(header, enc, alg, ek)
@@ -192,8 +186,7 @@ impl TokenKey {
         if !sha2 || self.oaep_sha2 {
             let params = PkcsOaepParams::new(hash, mgf, PkcsOaepSource::empty());
             return self
-                .token
-                .with_session(|s| Ok(s.decrypt(&Mechanism::RsaPkcsOaep(params), self.handle, ek)))?
+                .with_object(|s, key| s.decrypt(&Mechanism::RsaPkcsOaep(params), key, ek))?
                 .map(Zeroizing::new)
                 .map_err(|_| Error::DecryptionFailed);
         }
@@ -206,8 +199,8 @@ impl TokenKey {
             return Err(Error::DecryptionFailed);
         };
         let em = self
-            .token
-            .with_session(|s| Ok(s.decrypt(&Mechanism::RsaX509, self.handle, ek).ok()))?
+            .with_object(|s, key| s.decrypt(&Mechanism::RsaX509, key, ek))?
+            .ok()
             .map(Zeroizing::new)
             .ok_or(Error::DecryptionFailed)?;
         crate::oaep::decode(self.software().hasher, soft, &em, bits.div_ceil(8))
@@ -236,10 +229,10 @@ impl TokenKey {
         public.extend_from_slice(point.x());
         public.extend_from_slice(point.y());
         let params = Ecdh1DeriveParams::new(EcKdf::null(), &public);
-        let z = self.read_secret(|s| {
+        let z = self.read_secret(|s, key| {
             s.derive_key(
                 &Mechanism::Ecdh1Derive(params),
-                self.handle,
+                key,
                 &extractable_template(Some(crv.coordinate_len())),
             )
         })?;
@@ -271,11 +264,11 @@ impl TokenKey {
             PkcsOaepSource::empty(),
         );
         let result = token.with_session(|s| {
-            Ok(s.decrypt(
+            s.decrypt(
                 &Mechanism::RsaPkcsOaep(params),
                 handle,
                 &wrapped.encrypted_key,
-            ))
+            )
         });
         match result {
             Ok(Ok(plain)) => plain.as_slice() == cek.as_slice(),
@@ -298,32 +291,59 @@ impl TokenKey {
     /// be destroyed is reported, not left behind in silence.
     fn read_secret(
         &self,
-        create: impl FnOnce(&cryptoki::session::Session) -> cryptoki::error::Result<ObjectHandle>,
+        create: impl Fn(
+            &cryptoki::session::Session,
+            ObjectHandle,
+        ) -> cryptoki::error::Result<ObjectHandle>,
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
-        self.token.with_session(|s| {
-            let object = create(s).map_err(|e| {
-                if is_template_refusal(&e) {
-                    ck(
-                        "pkcs11 derive: the token refused the template of the derived secret",
-                        e,
-                    )
-                } else {
-                    Error::DecryptionFailed
-                }
-            })?;
+        let read = self.with_object(|s, key| {
+            let object = create(s, key).map_err(SecretStep::Create)?;
             let value = s.get_attributes(object, &[AttributeType::Value]);
             let destroyed = s.destroy_object(object);
-            let value = value.map_err(|e| ck("pkcs11 read secret", e))?;
             let value = value
+                .map_err(SecretStep::Read)?
                 .into_iter()
                 .find_map(|a| match a {
                     Attribute::Value(v) => Some(Zeroizing::new(v)),
                     _ => None,
                 })
-                .ok_or(Error::DecryptionFailed)?;
-            destroyed.map_err(|e| ck("pkcs11 destroy of a derived secret", e))?;
+                .ok_or(SecretStep::NoValue)?;
+            destroyed.map_err(SecretStep::Destroy)?;
             Ok(value)
+        })?;
+        read.map_err(|step| match step {
+            SecretStep::Create(e) if is_template_refusal(&e) => ck(
+                "pkcs11 derive: the token refused the template of the derived secret",
+                e,
+            ),
+            SecretStep::Create(_) | SecretStep::NoValue => Error::DecryptionFailed,
+            SecretStep::Read(e) => ck("pkcs11 read secret", e),
+            SecretStep::Destroy(e) => ck("pkcs11 destroy of a derived secret", e),
         })
+    }
+}
+
+/// Where reading a derived secret failed.
+enum SecretStep {
+    Create(cryptoki::error::Error),
+    Read(cryptoki::error::Error),
+    NoValue,
+    Destroy(cryptoki::error::Error),
+}
+
+impl Fault for SecretStep {
+    fn session_fault(&self) -> Option<SessionFault> {
+        match self {
+            Self::Create(e) | Self::Read(e) | Self::Destroy(e) => e.session_fault(),
+            Self::NoValue => None,
+        }
+    }
+
+    fn handle_invalid(&self) -> bool {
+        match self {
+            Self::Create(e) => e.handle_invalid(),
+            Self::Read(_) | Self::Destroy(_) | Self::NoValue => false,
+        }
     }
 }
 

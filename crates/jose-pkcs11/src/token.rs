@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::object::{Attribute, AttributeType, ObjectClass, ObjectHandle};
-use cryptoki::session::{Session, UserType};
+use cryptoki::session::{Session, SessionState, UserType};
 use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
 use jose_core::{BackendError, Curve, Error, Unsupported};
@@ -73,6 +73,47 @@ pub enum TokenSelector {
     Serial(String),
 }
 
+/// How an operation's failure left its session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SessionFault {
+    /// The session is gone: closed, its handle invalid, the device removed.
+    Lost,
+    /// The session works but the token is no longer logged in.
+    LoggedOut,
+}
+
+/// Errors that can tell whether they came from a broken session.
+pub(crate) trait Fault {
+    /// The session fault behind this error, if it is one.
+    fn session_fault(&self) -> Option<SessionFault>;
+
+    /// Whether the token no longer knows the key's object handle.
+    fn handle_invalid(&self) -> bool;
+}
+
+impl Fault for CkError {
+    fn session_fault(&self) -> Option<SessionFault> {
+        match self {
+            CkError::Pkcs11(
+                RvError::SessionHandleInvalid
+                | RvError::SessionClosed
+                | RvError::DeviceRemoved
+                | RvError::TokenNotPresent,
+                _,
+            ) => Some(SessionFault::Lost),
+            CkError::Pkcs11(RvError::UserNotLoggedIn, _) => Some(SessionFault::LoggedOut),
+            _ => None,
+        }
+    }
+
+    fn handle_invalid(&self) -> bool {
+        matches!(
+            self,
+            CkError::Pkcs11(RvError::ObjectHandleInvalid | RvError::KeyHandleInvalid, _)
+        )
+    }
+}
+
 /// A failure of the module or the token, mapped to the shared error type
 /// with a message that says what to fix. Never a cryptographic failure.
 pub(crate) fn ck(context: &'static str, e: CkError) -> Error {
@@ -136,6 +177,9 @@ pub(crate) struct Inner {
     /// last session logs out).
     pool: Mutex<Vec<Session>>,
     anchor: Mutex<Session>,
+    /// The PIN, kept to log in again when the token loses the login (a
+    /// `Pin::Value` is zeroized when the token is dropped).
+    pin: Pin,
     /// Whether RSA-OAEP with SHA-2 may fall back to raw RSA on the token
     /// with OAEP decoding in software.
     pub(crate) raw_rsa_oaep: bool,
@@ -294,6 +338,7 @@ impl Token {
                 label,
                 pool: Mutex::new(Vec::new()),
                 anchor: Mutex::new(anchor),
+                pin: pin.clone(),
                 raw_rsa_oaep: options.raw_rsa_oaep,
                 rsa1_5: options.rsa1_5,
                 software: options.software,
@@ -375,8 +420,9 @@ impl Token {
             if let Some(id) = id {
                 template.push(Attribute::Id(id.to_vec()));
             }
-            let handles =
-                self.with_session(|s| s.find_objects(&template).map_err(|e| ck("pkcs11 find", e)))?;
+            let handles = self
+                .with_session(|s| s.find_objects(&template))?
+                .map_err(|e| ck("pkcs11 find", e))?;
             if let Some(handle) = handles.first() {
                 return TokenKey::load(self.clone(), *handle, *class);
             }
@@ -392,10 +438,9 @@ impl Token {
     pub fn keys(&self) -> Result<Vec<TokenKey>, Error> {
         let mut out = Vec::new();
         for class in [ObjectClass::PRIVATE_KEY, ObjectClass::SECRET_KEY] {
-            let handles = self.with_session(|s| {
-                s.find_objects(&[Attribute::Class(class)])
-                    .map_err(|e| ck("pkcs11 find", e))
-            })?;
+            let handles = self
+                .with_session(|s| s.find_objects(&[Attribute::Class(class)]))?
+                .map_err(|e| ck("pkcs11 find", e))?;
             for handle in handles {
                 match TokenKey::load(self.clone(), handle, class) {
                     Ok(key) => out.push(key),
@@ -450,32 +495,113 @@ impl Token {
         &self.inner.label
     }
 
-    /// Runs `f` on a session from the pool (opening one if none is idle).
-    pub(crate) fn with_session<T>(
+    /// Runs `f` on a session from the pool (opening one if none is idle),
+    /// and returns what it returned. When `f` fails because the session is
+    /// gone (closed, handle invalid, device removed) or the token logged
+    /// out, the token is healed (broken sessions leave the pool, the login
+    /// is restored with the PIN) and `f` runs once more, on a fresh session:
+    /// a fault of the device is never mistaken for one of the message.
+    ///
+    /// # Errors
+    ///
+    /// The outer error: no session can be opened, or the login cannot be
+    /// restored. The inner result is `f`'s, for the caller to map.
+    pub(crate) fn with_session<T, E: Fault>(
         &self,
-        f: impl FnOnce(&Session) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let session = {
+        f: impl Fn(&Session) -> Result<T, E>,
+    ) -> Result<Result<T, E>, Error> {
+        let session = self.idle_session()?;
+        let result = f(&session);
+        let fault = match &result {
+            Ok(_) => None,
+            Err(e) => e.session_fault(),
+        };
+        match fault {
+            None => {
+                self.put_back(session);
+                Ok(result)
+            }
+            Some(fault) => {
+                if fault == SessionFault::Lost {
+                    // Not closed: after a reset of the module its handle
+                    // number may already name a new session, which
+                    // C_CloseSession would close. Only the handle leaks.
+                    std::mem::forget(session);
+                } else {
+                    self.put_back(session);
+                }
+                self.heal(fault)?;
+                let session = self.open_session()?;
+                let result = f(&session);
+                self.put_back(session);
+                Ok(result)
+            }
+        }
+    }
+
+    /// An idle session of the pool, or a new one.
+    fn idle_session(&self) -> Result<Session, Error> {
+        let idle = {
             let mut pool = self.inner.pool.lock().map_err(|_| {
                 Error::Backend(BackendError::new("pkcs11", "session pool lock poisoned"))
             })?;
             pool.pop()
         };
-        let session = match session {
-            Some(s) => s,
-            None => self
-                .inner
-                .ctx
-                .open_ro_session(self.inner.slot)
-                .map_err(|e| ck("pkcs11 session", e))?,
-        };
-        let result = f(&session);
+        match idle {
+            Some(s) => Ok(s),
+            None => self.open_session(),
+        }
+    }
+
+    fn open_session(&self) -> Result<Session, Error> {
+        self.inner
+            .ctx
+            .open_ro_session(self.inner.slot)
+            .map_err(|e| ck("pkcs11 session", e))
+    }
+
+    fn put_back(&self, session: Session) {
         if let Ok(mut pool) = self.inner.pool.lock() {
             if pool.len() < MAX_IDLE_SESSIONS {
                 pool.push(session);
             }
         }
-        result
+    }
+
+    /// Restores a working state after `fault`: when sessions were lost,
+    /// every idle session leaves the pool (a device fault breaks them all)
+    /// and a lost anchor is replaced; then the login is restored if the
+    /// token no longer has it.
+    pub(crate) fn heal(&self, fault: SessionFault) -> Result<(), Error> {
+        if fault == SessionFault::Lost {
+            if let Ok(mut pool) = self.inner.pool.lock() {
+                // Forgotten, not closed, as the broken session is.
+                pool.drain(..).for_each(std::mem::forget);
+            }
+        }
+        let mut anchor =
+            self.inner.anchor.lock().map_err(|_| {
+                Error::Backend(BackendError::new("pkcs11", "session lock poisoned"))
+            })?;
+        let logged_in = match anchor.get_session_info() {
+            Ok(info) => !matches!(
+                info.session_state(),
+                SessionState::RoPublic | SessionState::RwPublic
+            ),
+            Err(_) => {
+                std::mem::forget(std::mem::replace(&mut *anchor, self.open_session()?));
+                false
+            }
+        };
+        if !logged_in {
+            if let Some(pin) = self.inner.pin.resolve()? {
+                match anchor.login(UserType::User, Some(&pin)) {
+                    Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
+                    Err(e) => return Err(ck("pkcs11 login", e)),
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads attributes of an object.
@@ -484,10 +610,8 @@ impl Token {
         handle: ObjectHandle,
         types: &[AttributeType],
     ) -> Result<Vec<Attribute>, Error> {
-        self.with_session(|s| {
-            s.get_attributes(handle, types)
-                .map_err(|e| ck("pkcs11 attributes", e))
-        })
+        self.with_session(|s| s.get_attributes(handle, types))?
+            .map_err(|e| ck("pkcs11 attributes", e))
     }
 }
 
@@ -510,6 +634,41 @@ mod tests {
 
         fn public_from_private(&self, _: Curve, _: &[u8]) -> Result<Jwk, Error> {
             Err(Error::ApiMisuse("not in this test"))
+        }
+    }
+
+    /// Which token errors heal the session: gone sessions (closed, handle
+    /// invalid, device removed, token absent) and a lost login; an invalid
+    /// handle is the key's to find again; nothing a message can cause
+    /// (bad ciphertext, bad signature input) counts as either.
+    #[test]
+    fn session_faults_are_classified_by_return_value() {
+        use cryptoki::context::Function;
+        let err = |rv| CkError::Pkcs11(rv, Function::Decrypt);
+        for rv in [
+            RvError::SessionHandleInvalid,
+            RvError::SessionClosed,
+            RvError::DeviceRemoved,
+            RvError::TokenNotPresent,
+        ] {
+            assert_eq!(err(rv).session_fault(), Some(SessionFault::Lost), "{rv:?}");
+        }
+        assert_eq!(
+            err(RvError::UserNotLoggedIn).session_fault(),
+            Some(SessionFault::LoggedOut)
+        );
+        assert!(err(RvError::ObjectHandleInvalid).handle_invalid());
+        assert!(err(RvError::KeyHandleInvalid).handle_invalid());
+        for rv in [
+            RvError::EncryptedDataInvalid,
+            RvError::EncryptedDataLenRange,
+            RvError::DataInvalid,
+            RvError::MechanismInvalid,
+            RvError::TemplateInconsistent,
+            RvError::GeneralError,
+        ] {
+            assert_eq!(err(rv).session_fault(), None, "{rv:?}");
+            assert!(!err(rv).handle_invalid(), "{rv:?}");
         }
     }
 
