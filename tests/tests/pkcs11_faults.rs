@@ -34,7 +34,7 @@ fn works(key: &TokenKey) {
         .compact(signer.as_ref())
         .unwrap();
     let public = key.public_jwk().unwrap();
-    let verifier = PROVIDER.key_set(&std::iter::once(public.clone()).collect());
+    let verifier = PROVIDER.key_set(&core::iter::once(public.clone()).collect());
     Verification::new(&[JwsAlgorithm::Es256])
         .unwrap()
         .verify(&jws, &verifier)
