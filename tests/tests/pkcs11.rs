@@ -13,7 +13,6 @@
     clippy::indexing_slicing
 )]
 
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use jose_core::KeyShape;
