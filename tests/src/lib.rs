@@ -178,7 +178,7 @@ pub fn vectors_in(folder: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
-/// The folder of the npm interop peer.
+/// The folder of the interop peers (npm and Python).
 pub fn interop_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop")
 }
@@ -190,25 +190,49 @@ pub fn interop_dir() -> PathBuf {
 ///
 /// When Node.js or the installed package is missing (run `npm ci` in
 /// `tests/interop`, as `cargo xtask ci` does), or the peer fails.
-#[allow(clippy::panic)]
 pub fn peer(requests: &Value) -> Vec<Value> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-
     let dir = interop_dir();
     assert!(
         dir.join("node_modules/jose/package.json").is_file(),
         "the npm peer is not installed: run `npm ci` in {} (cargo xtask ci does)",
         dir.display()
     );
-    let mut child = Command::new("node")
-        .arg("peer.mjs")
-        .current_dir(&dir)
+    run_peer("node", "peer.mjs", requests)
+}
+
+/// Sends a batch of requests to the Python peer
+/// (`tests/interop/jwcrypto_peer.py`, the jwcrypto package, in the virtual
+/// environment `tests/interop/.venv`) and returns its answers.
+///
+/// # Panics
+///
+/// When the virtual environment is missing (`cargo xtask ci` makes it from
+/// `tests/interop/requirements.txt`), or the peer fails.
+pub fn jwcrypto_peer(requests: &Value) -> Vec<Value> {
+    let python = interop_dir().join(".venv/bin/python");
+    assert!(
+        python.is_file(),
+        "the jwcrypto peer is not installed: `cargo xtask ci` makes {} from tests/interop/requirements.txt",
+        python.display()
+    );
+    run_peer(&python.to_string_lossy(), "jwcrypto_peer.py", requests)
+}
+
+/// Runs `program script` in the interop folder with `requests` as JSON on
+/// standard input, and parses the JSON array it prints.
+#[allow(clippy::panic)]
+fn run_peer(program: &str, script: &str, requests: &Value) -> Vec<Value> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(program)
+        .arg(script)
+        .current_dir(interop_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start node: {e}"));
+        .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
     let input = requests.to_string();
     child
         .stdin
@@ -221,14 +245,14 @@ pub fn peer(requests: &Value) -> Vec<Value> {
         .unwrap_or_else(|e| panic!("peer failed: {e}"));
     assert!(
         out.status.success(),
-        "peer exited with {}: {}",
+        "peer {script} exited with {}: {}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     match serde_json::from_slice(&out.stdout) {
         Ok(Value::Array(items)) => items,
         _ => panic!(
-            "peer output is not a JSON array: {}",
+            "peer {script} output is not a JSON array: {}",
             String::from_utf8_lossy(&out.stdout)
         ),
     }

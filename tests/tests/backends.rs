@@ -1,7 +1,7 @@
 //! The backend suite: every test that a backend must pass (the RFC vectors
 //! and cookbook, round trips of every algorithm in every serialization,
 //! attacks and malformed input, property tests, Project Wycheproof's JOSE
-//! vectors, interop with the npm `jose` package), written once in `suite/` and run here once per backend.
+//! vectors, interop with the npm `jose` package and python jwcrypto), written once in `suite/` and run here once per backend.
 //!
 //! A new backend gets the whole suite by adding one line at the end of
 //! this file.
@@ -25,6 +25,7 @@ macro_rules! backend_suite {
             /// The backend under test.
             const PROVIDER: jose_jwk::Provider = $provider;
 
+            mod interop_jwcrypto;
             mod interop_jwe;
             mod interop_jws;
             mod interop_jwt;

@@ -424,16 +424,47 @@ fn check_vectors() -> Result<(), String> {
     }
 }
 
-/// Installs the npm interop peer (`tests/interop`, the `jose` package) from
-/// its committed lock file.
+/// Installs the interop peers of `tests/interop`: the npm `jose` package
+/// from its committed lock file, and python jwcrypto into `.venv` from
+/// `requirements.txt` (pinned, with hashes).
 fn setup_interop_peer() -> Result<(), String> {
+    // The npm peer: the `jose` package, from the lock file.
     let dir = root().join("tests/interop");
     let mut npm = Command::new("npm");
     npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(&dir);
     step("npm ci (interop peer)", npm).map_err(|e| {
         format!("{e}: the interop tests need Node.js and npm (Debian package: nodejs)")
-    })
+    })?;
+
+    // The Python peer: jwcrypto in a virtual environment of its own, from
+    // pinned, hashed requirements. Made again when they change.
+    let venv = dir.join(".venv");
+    let requirements = dir.join("requirements.txt");
+    let stamp = venv.join("requirements.txt");
+    let wanted = std::fs::read(&requirements)
+        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    if std::fs::read(&stamp).ok().as_deref() != Some(wanted.as_slice()) {
+        let _ = std::fs::remove_dir_all(&venv);
+        let mut make = Command::new("python3");
+        make.args(["-m", "venv"]).arg(&venv);
+        step("python3 -m venv (jwcrypto peer)", make)
+            .map_err(|e| format!("{e}: the interop tests need CPython 3 with venv"))?;
+        let mut pip = Command::new(venv.join("bin/pip"));
+        pip.args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--require-hashes",
+            "--no-deps",
+            "-r",
+        ])
+        .arg(&requirements);
+        step("pip install jwcrypto (interop peer)", pip)?;
+        std::fs::write(&stamp, &wanted)
+            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    }
+    Ok(())
 }
 
 /// Installs SoftHSM2 from Debian's packages when it is missing and we are
