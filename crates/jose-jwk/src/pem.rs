@@ -113,16 +113,18 @@ fn key_block(pem: &str) -> Result<&str, Error> {
 /// Reads PEM text into its format and DER bytes (zeroized on drop).
 fn decode_pem(pem: &str) -> Result<(KeyFormat, Zeroizing<Vec<u8>>), Error> {
     let pem = key_block(pem)?;
-    // The strict, constant-time decoder wants 64-column lines; fall back to
-    // the line-width-detecting decoder for other writers.
-    if let Ok((label, der)) = der::pem::decode_vec(pem.as_bytes()) {
-        return Ok((KeyFormat::from_label(label)?, Zeroizing::new(der)));
-    }
+    // The line-width-detecting decoder takes 64-column lines and any other
+    // writer's. It decodes into one zeroizing buffer of the exact size: no
+    // growing buffer, and nothing partly decoded freed on an error.
     let not_pem = || bad("is not a PEM document");
     let mut decoder = der::pem::Decoder::new_detect_wrap(pem.as_bytes()).map_err(|_| not_pem())?;
     let format = KeyFormat::from_label(decoder.type_label())?;
-    let mut der = Zeroizing::new(Vec::new());
-    decoder.decode_to_end(&mut der).map_err(|_| not_pem())?;
+    let mut der = Zeroizing::new(alloc::vec![0u8; decoder.remaining_len()]);
+    let len = decoder.decode(&mut der).map_err(|_| not_pem())?.len();
+    if !decoder.is_finished() {
+        return Err(not_pem());
+    }
+    der.truncate(len);
     Ok((format, der))
 }
 

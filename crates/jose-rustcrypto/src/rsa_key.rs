@@ -168,8 +168,9 @@ impl FromJwk for rsa::PrivateKey {
                 .map_err(|_| Error::invalid_key("key", "is not a consistent RSA private key"))?;
         // from_components recomputes dp, dq and qi: the JWK's must agree.
         if let Some(p) = private.primes() {
-            let check = |member: &'static str, given: &Secret, computed: Option<BoxedUint>| {
-                let computed = computed.map(|c| trimmed(&c));
+            // Borrowed, or owned and zeroized: a dropped BoxedUint is not.
+            let check = |member: &'static str, given: &Secret, computed: Option<&BoxedUint>| {
+                let computed = computed.map(trimmed);
                 match computed {
                     Some(c) if bool::from(c.expose().ct_eq(given.expose())) => Ok(()),
                     _ => Err(Error::invalid_key(
@@ -178,9 +179,10 @@ impl FromJwk for rsa::PrivateKey {
                     )),
                 }
             };
-            check("dp", &p.dp, key.dp().cloned())?;
-            check("dq", &p.dq, key.dq().cloned())?;
-            check("qi", &p.qi, key.crt_coefficient())?;
+            check("dp", &p.dp, key.dp())?;
+            check("dq", &p.dq, key.dq())?;
+            let qi = key.crt_coefficient().map(Zeroizing::new);
+            check("qi", &p.qi, qi.as_deref())?;
         }
         Ok(key)
     }
@@ -204,7 +206,7 @@ impl ToJwk for rsa::PrivateKey {
             q: trimmed(q),
             dp: trimmed(self.dp().ok_or_else(missing)?),
             dq: trimmed(self.dq().ok_or_else(missing)?),
-            qi: trimmed(&self.crt_coefficient().ok_or_else(missing)?),
+            qi: trimmed(&Zeroizing::new(self.crt_coefficient().ok_or_else(missing)?)),
         };
         let key = RsaKey::new_public(self.n_bytes().into_vec(), self.e_bytes().into_vec())?
             .with_private(trimmed(self.d()), Some(primes))?;
