@@ -1,6 +1,7 @@
 //! JWS verification in every serialization with every algorithm allowed,
 //! against a fixed HS256 key (RFC 7515 A.1) and a fixed Ed25519 key
-//! (RFC 8037 A.1); and decoding without verification.
+//! (RFC 8037 A.1), attached or detached (the bytes after the last NUL are
+//! the payload); and decoding without verification.
 
 #![no_main]
 
@@ -41,4 +42,14 @@ fuzz_target!(|data: &[u8]| {
     let input = String::from_utf8_lossy(data);
     let _ = setup.verification.verify(&input, &setup.store);
     let _ = danger::decode_unverified(&input);
+    // Detached: the part after the last NUL is the payload.
+    if let Some(at) = data.iter().rposition(|b| *b == 0) {
+        let (token, payload) = data.split_at(at);
+        let token = String::from_utf8_lossy(token);
+        let _ = setup.verification.verify_detached(
+            &token,
+            payload.get(1..).unwrap_or_default(),
+            &setup.store,
+        );
+    }
 });

@@ -4,6 +4,10 @@
 //! every input reaches claim parsing and validation, into the generic
 //! claims and into a flat user struct.
 //!
+//! The same claims also go encrypted (`dir` + A256GCM under a fixed key,
+//! through `decode_encrypted`) and nested (the signed token encrypted,
+//! through `decode_nested`), so those paths see the same claims.
+//!
 //! Oracle: what validates meets the validation: the issuer and audience
 //! asked for, an `exp` not passed and an `nbf` reached (with the leeway),
 //! `iat` not in the future.
@@ -13,8 +17,12 @@
 use std::sync::{Arc, OnceLock};
 
 use arbitrary::Arbitrary;
-use jose_core::{JwsAlgorithm, Signer, VerifyingKey, b64};
+use jose_core::{
+    ContentEncryptionAlgorithm, DecryptingKey, Header, JwsAlgorithm, KeyEncryptor,
+    KeyManagementAlgorithm, Signer, VerifyingKey, b64,
+};
 use jose_fuzz::{NOW, Name, Value, render_object_with, string};
+use jose_jwe::{Decryption, JweBuilder};
 use jose_jwk::Jwk;
 use jose_jwt::{Claims, ClaimsValidation, Validation};
 use jose_rustcrypto::PROVIDER;
@@ -27,9 +35,16 @@ const LEEWAY: u32 = 60;
 
 struct Setup {
     validation: Validation,
+    claims: ClaimsValidation,
     key: Arc<dyn VerifyingKey>,
     signer: Box<dyn Signer>,
+    decryption: Decryption,
+    dir: Arc<dyn DecryptingKey>,
+    encryptor: Box<dyn KeyEncryptor>,
 }
+
+/// 32 bytes for `dir` with A256GCM.
+const DIR_KEY: &str = r#"{"kty":"oct","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
 
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
@@ -41,12 +56,23 @@ fn setup() -> &'static Setup {
             .leeway(LEEWAY)
             .reject_iat_in_future()
             .clock(|| NOW);
+        let dir = Jwk::from_json(DIR_KEY.as_bytes()).expect("fixed key");
         Setup {
             validation: Validation::new(&[JwsAlgorithm::Hs256])
                 .expect("allow-list")
-                .with_claims(claims),
+                .with_claims(claims.clone()),
+            claims,
             key: PROVIDER.verifier(&jwk).expect("HS256 key"),
             signer: PROVIDER.signer(&jwk, JwsAlgorithm::Hs256).expect("HS256"),
+            decryption: Decryption::new(
+                &[KeyManagementAlgorithm::Dir],
+                &[ContentEncryptionAlgorithm::A256Gcm],
+            )
+            .expect("allow-lists"),
+            dir: PROVIDER.decryptor(&dir).expect("dir key"),
+            encryptor: PROVIDER
+                .encryptor(&dir, KeyManagementAlgorithm::Dir)
+                .expect("dir"),
         }
     })
 }
@@ -68,6 +94,15 @@ struct Input {
     /// `iss`, `aud` and `exp` set right first, before the fuzzed members.
     good_start: bool,
     claims: Vec<(Name, Value)>,
+    /// Signed, encrypted or nested.
+    form: Form,
+}
+
+#[derive(Arbitrary, Debug)]
+enum Form {
+    Signed,
+    Encrypted,
+    Nested,
 }
 
 fuzz_target!(|input: Input| {
@@ -92,8 +127,45 @@ fuzz_target!(|input: Input| {
         return;
     };
     let token = format!("{signing_input}.{}", b64::encode(&mac));
-
-    if let Ok(jwt) = jose_jwt::decode::<Claims>(&token, &setup.validation, &setup.key) {
+    let encrypt = |plaintext: &[u8], cty: Option<&str>| {
+        let mut protected = Header::new();
+        if let Some(cty) = cty {
+            protected = protected.with_cty(cty);
+        }
+        JweBuilder::new(plaintext, ContentEncryptionAlgorithm::A256Gcm)
+            .protected(protected)
+            .compact(&PROVIDER, setup.encryptor.as_ref())
+            .ok()
+    };
+    let decoded = match input.form {
+        Form::Signed => jose_jwt::decode::<Claims>(&token, &setup.validation, &setup.key),
+        Form::Encrypted => {
+            let Some(jwe) = encrypt(claims.as_bytes(), None) else {
+                return;
+            };
+            jose_jwt::decode_encrypted::<Claims>(
+                &jwe,
+                &PROVIDER,
+                &setup.decryption,
+                &setup.dir,
+                &setup.claims,
+            )
+        }
+        Form::Nested => {
+            let Some(jwe) = encrypt(token.as_bytes(), Some("JWT")) else {
+                return;
+            };
+            jose_jwt::decode_nested::<Claims>(
+                &jwe,
+                &PROVIDER,
+                &setup.decryption,
+                &setup.dir,
+                &setup.validation,
+                &setup.key,
+            )
+        }
+    };
+    if let Ok(jwt) = decoded {
         let c = &jwt.claims;
         assert_eq!(c.iss.as_deref(), Some(ISSUER), "{claims}");
         if let Some(aud) = &c.aud {
