@@ -29,7 +29,11 @@ pub type Object = Map<String, Value>;
 pub fn parse_object(what: impl Into<Cow<'static, str>>, bytes: &[u8]) -> Result<Object, Error> {
     match parse_value(what, bytes)? {
         (Value::Object(map), _) => Ok(map),
-        (_, what) => Err(Error::malformed(what, MalformedReason::NotAnObject)),
+        (mut other, what) => {
+            // An array of private keys is JSON too.
+            zeroize_value(&mut other);
+            Err(Error::malformed(what, MalformedReason::NotAnObject))
+        }
     }
 }
 
@@ -54,7 +58,15 @@ fn parse_value(
         duplicate: &duplicate,
     }
     .deserialize(&mut de)
-    .and_then(|v| de.end().map(|()| v));
+    .and_then(|mut v| match de.end() {
+        Ok(()) => Ok(v),
+        // Trailing data after a whole value (two key files concatenated):
+        // the value parsed is dropped zeroized.
+        Err(e) => {
+            zeroize_value(&mut v);
+            Err(e)
+        }
+    });
     match parsed {
         Ok(v) => Ok((v, what)),
         Err(e) => {

@@ -184,7 +184,7 @@ impl Jwk {
     /// The members of the JSON form, in the RFC's order, then the unknown
     /// members as they were.
     fn members(&self) -> Vec<(&str, Piece<'_>)> {
-        let mut m: Vec<(&str, Piece<'_>)> = Vec::with_capacity(16 + self.other.len());
+        let mut m: Vec<(&str, Piece<'_>)> = Vec::with_capacity(20 + self.other.len());
         m.push(("kty", Piece::Str(self.key_type().name())));
         match &self.key {
             Key::Rsa(k) => {

@@ -14,7 +14,7 @@ use jose_jwk::{Jwk, KeyUse, Provider};
 use zeroize::Zeroizing;
 
 use crate::load;
-use crate::token::{Fault, SessionFault, Token, ck};
+use crate::token::{Fault, Token, ck};
 
 /// What kind of key a token object is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,10 +34,12 @@ pub enum TokenKeyKind {
 #[derive(Clone)]
 pub struct TokenKey {
     pub(crate) token: Token,
-    /// The object's handle, found again (by class, label and CKA_ID) when
-    /// the token no longer knows it, as after a reset of the module.
-    handle: Arc<Mutex<ObjectHandle>>,
+    /// The object's handle and the token's handle generation it was found
+    /// in; found again (by class, key type, label and CKA_ID) when the
+    /// token no longer knows it or the generation moved on.
+    handle: Arc<Mutex<(u64, ObjectHandle)>>,
     class: ObjectClass,
+    key_type: Option<cryptoki::object::KeyType>,
     id: Vec<u8>,
     pub(crate) kind: TokenKeyKind,
     label: String,
@@ -70,6 +72,7 @@ impl TokenKey {
         handle: ObjectHandle,
         class: ObjectClass,
     ) -> Result<Self, Error> {
+        let generation = token.generation();
         let object = load::object(&token, handle)?;
         let public_handle = load::public_handle(&token, handle, class, &object)?;
         let (kind, public) = load::kind_and_public(&token, handle, public_handle, object.key_type)?;
@@ -112,8 +115,9 @@ impl TokenKey {
             sign_algs,
             decrypt_algs,
             token,
-            handle: Arc::new(Mutex::new(handle)),
+            handle: Arc::new(Mutex::new((generation, handle))),
             class,
+            key_type: object.key_type,
             id: object.id,
             kind,
             label: object.label,
@@ -137,29 +141,55 @@ impl TokenKey {
         &self,
         f: impl Fn(&Session, ObjectHandle) -> Result<T, E>,
     ) -> Result<Result<T, E>, Error> {
-        let handle = self.handle()?;
+        let before = self.token.generation();
+        let handle = self.current_handle(before)?;
         let result = self.token.with_session(|s| f(s, handle))?;
+        let stale = self.token.generation() != before;
         match &result {
+            // Every session was lost while it ran: the handle it used may
+            // have named another object by then. Found again, run again.
+            _ if stale => {
+                let now = self.token.generation();
+                let handle = self.current_handle(now)?;
+                self.token.with_session(|s| f(s, handle))
+            }
             Err(e) if e.handle_invalid() => {
                 // A token that lost its login hides its private objects:
                 // some report that as an invalid handle (SoftHSM2 does).
-                self.token.heal(SessionFault::LoggedOut)?;
+                self.token.heal()?;
+                let now = self.token.generation();
                 let found = self.find_again()?;
-                *self.handle.lock().map_err(|_| poisoned())? = found;
+                *self.handle.lock().map_err(|_| poisoned())? = (now, found);
                 self.token.with_session(|s| f(s, found))
             }
             Ok(_) | Err(_) => Ok(result),
         }
     }
 
-    fn handle(&self) -> Result<ObjectHandle, Error> {
-        self.handle.lock().map(|h| *h).map_err(|_| poisoned())
+    /// The cached handle if it is of `generation`, else the object found
+    /// again (and cached).
+    fn current_handle(&self, generation: u64) -> Result<ObjectHandle, Error> {
+        let mut cached = self.handle.lock().map_err(|_| poisoned())?;
+        if cached.0 != generation {
+            *cached = (generation, self.find_again()?);
+        }
+        Ok(cached.1)
     }
 
     /// The key's object, looked up again: exactly one object of its class
-    /// with its label and CKA_ID.
+    /// and key type with its label and CKA_ID. A key with neither label
+    /// nor CKA_ID cannot be found again.
     fn find_again(&self) -> Result<ObjectHandle, Error> {
+        if self.label.is_empty() && self.id.is_empty() {
+            return Err(Error::Backend(jose_core::BackendError::new(
+                "pkcs11 key",
+                "the token lost the key's handle, and a key without CKA_LABEL and CKA_ID cannot be found again",
+            )));
+        }
         let mut template = vec![Attribute::Class(self.class)];
+        if let Some(key_type) = self.key_type {
+            template.push(Attribute::KeyType(key_type));
+        }
         if !self.label.is_empty() {
             template.push(Attribute::Label(self.label.as_bytes().to_vec()));
         }
@@ -170,7 +200,6 @@ impl TokenKey {
             .token
             .with_session(|s| s.find_objects(&template))?
             .map_err(|e| ck("pkcs11 find", e))?;
-
         match found.as_slice() {
             [one] => Ok(*one),
             [] => Err(Error::Backend(jose_core::BackendError::new(

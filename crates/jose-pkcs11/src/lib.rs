@@ -55,7 +55,12 @@
 //! variable is read again), a key whose object handle the token no longer
 //! knows is found again by its class, label and CKA_ID, and the operation
 //! runs once more. Only those return values count as faults, so nothing a
-//! message carries can make the token retry or log in.
+//! message carries can make the token retry or log in. When every session
+//! was lost (the anchor session too), cached object handles are looked up
+//! again before use, since their numbers may name other objects after a
+//! reset. An automatic login that the token refuses for its PIN is not
+//! tried again (a stale PIN would otherwise lock the token, one message at
+//! a time): open the token again.
 
 #![forbid(unsafe_code)]
 // A std crate (PKCS#11 loads a shared library): `core` paths buy nothing.

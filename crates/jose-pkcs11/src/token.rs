@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
@@ -180,6 +181,13 @@ pub(crate) struct Inner {
     /// The PIN, kept to log in again when the token loses the login (a
     /// `Pin::Value` is zeroized when the token is dropped).
     pin: Pin,
+    /// Bumped each time every session was lost (a reset of the module, the
+    /// device removed): object handles cached before it may name other
+    /// objects now, so keys look theirs up again.
+    generation: AtomicU64,
+    /// Set when an automatic login was refused for the PIN: no more
+    /// attempts, so that a stale PIN cannot lock the token.
+    login_refused: AtomicBool,
     /// Whether RSA-OAEP with SHA-2 may fall back to raw RSA on the token
     /// with OAEP decoding in software.
     pub(crate) raw_rsa_oaep: bool,
@@ -339,6 +347,8 @@ impl Token {
                 pool: Mutex::new(Vec::new()),
                 anchor: Mutex::new(anchor),
                 pin: pin.clone(),
+                generation: AtomicU64::new(0),
+                login_refused: AtomicBool::new(false),
                 raw_rsa_oaep: options.raw_rsa_oaep,
                 rsa1_5: options.rsa1_5,
                 software: options.software,
@@ -530,10 +540,15 @@ impl Token {
                 } else {
                     self.put_back(session);
                 }
-                self.heal(fault)?;
+                self.heal()?;
                 let session = self.open_session()?;
                 let result = f(&session);
-                self.put_back(session);
+                match &result {
+                    Err(e) if e.session_fault() == Some(SessionFault::Lost) => {
+                        std::mem::forget(session);
+                    }
+                    Ok(_) | Err(_) => self.put_back(session),
+                }
                 Ok(result)
             }
         }
@@ -568,17 +583,13 @@ impl Token {
         }
     }
 
-    /// Restores a working state after `fault`: when sessions were lost,
-    /// every idle session leaves the pool (a device fault breaks them all)
-    /// and a lost anchor is replaced; then the login is restored if the
-    /// token no longer has it.
-    pub(crate) fn heal(&self, fault: SessionFault) -> Result<(), Error> {
-        if fault == SessionFault::Lost {
-            if let Ok(mut pool) = self.inner.pool.lock() {
-                // Forgotten, not closed, as the broken session is.
-                pool.drain(..).for_each(std::mem::forget);
-            }
-        }
+    /// Restores a working state after a session fault. When the anchor session is
+    /// gone too, every session was lost (a reset, the device removed): the
+    /// idle sessions leave the pool, the anchor is replaced and the handle
+    /// generation moves on. When only one session was lost, the others
+    /// stay. Then the login is restored if the token no longer has it,
+    /// unless an earlier automatic login was refused.
+    pub(crate) fn heal(&self) -> Result<(), Error> {
         let mut anchor =
             self.inner.anchor.lock().map_err(|_| {
                 Error::Backend(BackendError::new("pkcs11", "session lock poisoned"))
@@ -589,19 +600,52 @@ impl Token {
                 SessionState::RoPublic | SessionState::RwPublic
             ),
             Err(_) => {
+                if let Ok(mut pool) = self.inner.pool.lock() {
+                    // Forgotten, not closed: their handle numbers may name
+                    // new sessions now, which C_CloseSession would close.
+                    pool.drain(..).for_each(std::mem::forget);
+                }
                 std::mem::forget(std::mem::replace(&mut *anchor, self.open_session()?));
+                self.inner.generation.fetch_add(1, Ordering::AcqRel);
                 false
             }
         };
-        if !logged_in {
-            if let Some(pin) = self.inner.pin.resolve()? {
-                match anchor.login(UserType::User, Some(&pin)) {
-                    Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
-                    Err(e) => return Err(ck("pkcs11 login", e)),
+        if logged_in {
+            return Ok(());
+        }
+        let Some(pin) = self.inner.pin.resolve()? else {
+            return Ok(());
+        };
+        if self.inner.login_refused.load(Ordering::Acquire) {
+            return Err(Error::Backend(BackendError::new(
+                "pkcs11 login",
+                "the token lost its login and the PIN was refused before: open the token again",
+            )));
+        }
+        match anchor.login(UserType::User, Some(&pin)) {
+            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
+            Err(e) => {
+                if matches!(
+                    e,
+                    CkError::Pkcs11(
+                        RvError::PinIncorrect
+                            | RvError::PinLocked
+                            | RvError::PinExpired
+                            | RvError::PinInvalid
+                            | RvError::PinLenRange,
+                        _
+                    )
+                ) {
+                    self.inner.login_refused.store(true, Ordering::Release);
                 }
+                Err(ck("pkcs11 login", e))
             }
         }
-        Ok(())
+    }
+
+    /// The handle generation: see [`Inner::generation`].
+    pub(crate) fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::Acquire)
     }
 
     /// Reads attributes of an object.

@@ -21,7 +21,7 @@
 //! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use zeroize::Zeroize;
@@ -37,7 +37,7 @@ static WATCHING: AtomicBool = AtomicBool::new(false);
 /// changed while it runs.
 static MARKERS: RwLock<Vec<Vec<u8>>> = RwLock::new(Vec::new());
 /// One bit per marker (the first 64) found in a freed block.
-static FOUND: AtomicUsize = AtomicUsize::new(0);
+static FOUND: AtomicU64 = AtomicU64::new(0);
 /// Serializes `watch` calls: one watched section at a time.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -54,13 +54,17 @@ std::thread_local! {
 #[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Probe {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // Zeroed, so that every byte of every block is initialized by the
+        // time `dealloc` reads it, written or not.
         // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
-        unsafe { System.alloc(layout) }
+        unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` was allocated by this allocator with `layout`, so it
-        // points to `layout.size()` bytes that the caller no longer uses.
+        // points to `layout.size()` bytes that the caller no longer uses,
+        // all initialized (`alloc` zeroes them; `realloc` is the default,
+        // which allocates through `alloc` and copies).
         let block = unsafe { core::slice::from_raw_parts_mut(ptr, layout.size()) };
         if WATCHING.load(Ordering::Acquire) {
             search(block);
@@ -85,7 +89,7 @@ fn search(block: &[u8]) {
         if let Ok(markers) = MARKERS.try_read() {
             for (i, marker) in markers.iter().enumerate().take(64) {
                 if !marker.is_empty() && block.windows(marker.len()).any(|w| w == marker) {
-                    FOUND.fetch_or(1 << i, Ordering::AcqRel);
+                    FOUND.fetch_or(1u64 << i, Ordering::AcqRel);
                 }
             }
         }
@@ -113,6 +117,6 @@ pub fn watch(markers: &[Vec<u8>], f: impl FnOnce()) -> Vec<usize> {
     WATCHING.store(false, Ordering::Release);
     let found = FOUND.load(Ordering::Acquire);
     (0..markers.len().min(64))
-        .filter(|i| found & (1 << i) != 0)
+        .filter(|i| found & (1u64 << i) != 0)
         .collect()
 }

@@ -27,8 +27,8 @@ static PROBE: jose_alloc_probe::Probe = jose_alloc_probe::Probe;
 /// The private members a JWK can have.
 const PRIVATE: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "k"];
 
-/// Markers for every private member of `json`: the first 16 characters of
-/// its base64url text and the first 16 bytes it decodes to.
+/// Markers for every private member of `json`: the first and last 16
+/// characters of its base64url text and of the bytes it decodes to.
 fn markers(json: &str, into: &mut Vec<Vec<u8>>) {
     labelled_markers(json, into, &mut Vec::new());
 }
@@ -39,10 +39,16 @@ fn labelled_markers(json: &str, into: &mut Vec<Vec<u8>>, labels: &mut Vec<String
     let kty = v["kty"].as_str().unwrap_or("?").to_owned();
     for name in PRIVATE {
         if let Some(text) = v.get(*name).and_then(Value::as_str) {
-            into.push(text.as_bytes()[..16].to_vec());
-            labels.push(format!("{kty} {name} text"));
-            into.push(b64::decode("test", text).unwrap()[..16].to_vec());
-            labels.push(format!("{kty} {name} bytes"));
+            // The first and the last 16 characters and bytes: a partial
+            // copy of either end is found too.
+            let bytes = b64::decode("test", text).unwrap();
+            let text = text.as_bytes();
+            for (what, whole) in [("text", text), ("bytes", bytes.as_slice())] {
+                into.push(whole[..16].to_vec());
+                labels.push(format!("{kty} {name} {what} start"));
+                into.push(whole[whole.len() - 16..].to_vec());
+                labels.push(format!("{kty} {name} {what} end"));
+            }
         }
     }
 }
@@ -118,10 +124,17 @@ fn no_private_member_survives_jwk_parse_or_serialize() {
         Zeroizing::new(format!("{},\"x\":1}}", &ed[..ed.len() - 1])),
         Zeroizing::new(ed[..ed.len() - 2].to_string()),
         Zeroizing::new(format!("{}]}}", &ed[..ed.len() - 1])),
+        // Trailing data after a whole key (two key files concatenated),
+        // and a top-level array of keys.
+        Zeroizing::new(format!("{} x", ed.as_str())),
+        Zeroizing::new(format!("{}{}", ed.as_str(), keys[1].as_str())),
+        Zeroizing::new(format!("[{}]", ed.as_str())),
     ];
+    // The refused keys that are whole JSON objects, for a set.
+    const TAKEN: usize = 10;
     let set_text = {
         let mut s = String::from("{\"keys\":[");
-        for (i, k) in keys.iter().chain(refused.iter().take(10)).enumerate() {
+        for (i, k) in keys.iter().chain(refused.iter().take(TAKEN)).enumerate() {
             if i > 0 {
                 s.push(',');
             }
@@ -145,7 +158,7 @@ fn no_private_member_survives_jwk_parse_or_serialize() {
         }
         let set = JwkSet::from_json(set_text.as_bytes()).unwrap();
         assert_eq!(set.keys().len(), keys.len());
-        assert_eq!(set.skipped().len(), 10);
+        assert_eq!(set.skipped().len(), TAKEN);
         drop(set.to_json());
         drop(set);
     });
