@@ -105,6 +105,12 @@ impl Decryption {
 
     /// Decrypts a JWE in any serialization with a key from `keys`.
     ///
+    /// Recipients are tried in order, each with the store's candidate keys,
+    /// within the message's work budget ([`Limits`]). When some recipient's
+    /// `kid` names a key of the store, only the recipients whose `kid`
+    /// matched are tried: the others are for someone else, and trying them
+    /// would spend the budget on keys that cannot open them.
+    ///
     /// # Errors
     ///
     /// [`Error::Malformed`] for input that is not a JWE or is over a limit;
