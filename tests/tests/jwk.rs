@@ -2957,8 +2957,9 @@ mod x5c_consistency {
 }
 
 /// An RSA key under 2048 bits was refused when parsed from JSON but not
-/// when built in code (`RsaKey::new_public`), nor on a token: every path
-/// now refuses it, and accepting a legacy key is an explicit call.
+/// when built in code (`RsaKey::new_public`): every path now refuses it,
+/// and accepting a legacy key is an explicit call. (On a token: the
+/// PKCS#11 test `rsa_keys_under_2048_bits_on_the_token_are_refused`.)
 #[test]
 fn rsa_keys_under_2048_bits_are_refused_however_they_are_built() {
     use jose_jwk::RsaKey;

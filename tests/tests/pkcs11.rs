@@ -52,8 +52,8 @@ fn token() -> Option<&'static Token> {
 
 /// Adds to the token, once, the keys `pkcs11-tool` cannot make: an RSA key
 /// that may decrypt and may not sign (the only kind of token key that
-/// serves RSA1_5, `TokenOptions::rsa1_5`), and an EC key pair without
-/// CKA_LABEL and CKA_ID.
+/// serves RSA1_5, `TokenOptions::rsa1_5`), an EC key pair without
+/// CKA_LABEL and CKA_ID, and a 1024-bit RSA key (to be refused).
 /// (SoftHSM2 defaults CKA_SIGN to true and pkcs11-tool always labels.) The
 /// test makes them through its own PKCS#11 context, finalized before the
 /// token is opened.
@@ -132,8 +132,59 @@ fn add_test_keys(env: &Env) {
             )
             .unwrap();
     }
+    // A 1024-bit RSA key pair: too small, so the token's keys must refuse it.
+    let small = Attribute::Label(RSA_1024.as_bytes().to_vec());
+    let existing = session
+        .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), small.clone()])
+        .unwrap();
+    if existing.is_empty() {
+        let id = Attribute::Id(vec![0x0b]);
+        session
+            .generate_key_pair(
+                &Mechanism::RsaPkcsKeyPairGen,
+                &[
+                    Attribute::Token(true),
+                    Attribute::ModulusBits(1024.into()),
+                    Attribute::PublicExponent(vec![1, 0, 1]),
+                    Attribute::Verify(true),
+                    small.clone(),
+                    id.clone(),
+                ],
+                &[
+                    Attribute::Token(true),
+                    Attribute::Private(true),
+                    Attribute::Sensitive(true),
+                    Attribute::Sign(true),
+                    small,
+                    id,
+                ],
+            )
+            .unwrap();
+    }
     drop(session);
     ctx.finalize().unwrap();
+}
+
+/// The label of the 1024-bit RSA key the fixture adds.
+const RSA_1024: &str = "rsa-1024";
+
+/// RSA keys under 2048 bits are refused on a token as in JWK parsing: a
+/// 1024-bit key (factorable with enough money, and refused by RFC 7518
+/// section 3.3) cannot be opened by label, and the token's key list skips
+/// it, so nothing signs with it by accident.
+#[test]
+fn rsa_keys_under_2048_bits_on_the_token_are_refused() {
+    let Some(token) = token() else {
+        return;
+    };
+    assert!(
+        matches!(token.key(RSA_1024), Err(Error::InvalidKey(_))),
+        "{:?}",
+        token.key(RSA_1024)
+    );
+    let keys = token.keys().unwrap();
+    assert!(keys.iter().all(|k| k.label() != RSA_1024));
+    assert!(keys.iter().any(|k| k.label() == "rsa-2048"));
 }
 
 /// Whether the token takes OAEP with SHA-2 used to be learnt from the

@@ -73,6 +73,7 @@ fn step(name: &str, mut cmd: Command) -> Result<(), String> {
 
 fn ci() -> Result<(), String> {
     check_vectors()?;
+    check_no_plain_fill(&root().join("crates"))?;
     setup_interop_peer()?;
     let softhsm = setup_softhsm()?;
 
@@ -405,6 +406,46 @@ fn count_before(line: &str, word: &str) -> u64 {
         .and_then(|head| head.rsplit([' ', '.']).next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
+}
+
+/// Refuses `.fill(0)` in the library and CLI sources: a plain fill of a
+/// buffer about to be freed is a dead store the compiler may drop, so
+/// secrets are wiped with `zeroize` (volatile writes) instead.
+fn check_no_plain_fill(dir: &Path) -> Result<(), String> {
+    let found = plain_fills(dir)?;
+    if found.is_empty() {
+        eprintln!("==> no .fill(0) in crates/ (secrets are zeroized with zeroize)");
+        Ok(())
+    } else {
+        Err(format!(
+            "use zeroize, not .fill(0), to wipe a buffer (the compiler may drop it): {}",
+            found.join(", ")
+        ))
+    }
+}
+
+/// Every `file:line` under `dir` whose Rust code (not a comment) calls
+/// `.fill(0`.
+fn plain_fills(dir: &Path) -> Result<Vec<String>, String> {
+    let mut found = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(plain_fills(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                if code.contains(".fill(0") {
+                    found.push(format!("{}:{}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The test vectors live in `shared/vectors/` beside the checkout; the tests
@@ -795,6 +836,28 @@ fn seed_corpus(dir: &Path, target: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    /// `.fill(0)` on a buffer that is then freed is a dead store the
+    /// optimizer may remove, leaving the secret in memory: the CI check
+    /// finds it in code and ignores it in comments.
+    #[test]
+    fn plain_fills_are_found_in_code_not_in_comments() {
+        let dir = private_temp_dir("jose-xtask-fill").unwrap();
+        let sub = dir.join("src");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(
+            sub.join("a.rs"),
+            "fn f(k: &mut [u8]) {\n    k.fill(0);\n}\n// a comment about .fill(0)\n",
+        )
+        .unwrap();
+        std::fs::write(sub.join("b.txt"), "x.fill(0)").unwrap();
+        let found = plain_fills(&dir).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].ends_with("a.rs:2"), "{found:?}");
+        assert!(check_no_plain_fill(&dir).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(plain_fills(&root().join("crates")).unwrap().is_empty());
+    }
 
     /// The demo writes private keys: another local user must not read
     /// them. Its directory is new and 0700, and its files are made under

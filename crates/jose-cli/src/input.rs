@@ -126,6 +126,22 @@ pub(crate) fn read_token(file: Option<&Path>) -> Result<String, Failure> {
 mod tests {
     use super::*;
 
+    /// Private JWKs, PEMs and plaintexts leave the CLI in its output
+    /// buffer: a buffer that grew on the way (a `push` past its capacity)
+    /// would have freed an unzeroized copy. Output lines and JSON output
+    /// are made at their exact size, in `Zeroizing` buffers.
+    #[test]
+    fn output_buffers_are_made_at_their_exact_size() {
+        let key = br#"{"kty":"oct","k":"c2VjcmV0IGtleSBtYXRlcmlhbA"}"#;
+        let out: Output = line(key);
+        assert_eq!(out.len(), key.len() + 1);
+        assert_eq!(out.capacity(), out.len());
+        let value = serde_json::json!({"kty": "oct", "k": "c2VjcmV0", "kid": "\u{202e}x"});
+        let out: Output = json_line(&value).unwrap();
+        assert_eq!(out.capacity(), out.len());
+        assert_eq!(out.last(), Some(&b'\n'));
+    }
+
     /// Input read in chunks across several buffer moves comes out whole;
     /// a reader that never ends stops one byte past the limit.
     #[test]

@@ -45,6 +45,10 @@ pub(crate) enum JwkCommand {
         file: Option<PathBuf>,
     },
     /// Convert a PEM key (SPKI, PKCS#8, PKCS#1, SEC1) to a JWK.
+    ///
+    /// A private key goes to standard output: redirect it under a umask
+    /// that keeps it yours, as in `(umask 077; jose jwk from-pem key.pem >
+    /// key.jwk)`.
     FromPem {
         /// Set the JWK's "alg" (checked against the key).
         #[arg(long)]
@@ -56,6 +60,10 @@ pub(crate) enum JwkCommand {
         file: Option<PathBuf>,
     },
     /// Convert a JWK to PEM: PKCS#8 for a private key, SPKI for a public one.
+    ///
+    /// A private key goes to standard output: redirect it under a umask
+    /// that keeps it yours, as in `(umask 077; jose jwk to-pem key.jwk >
+    /// key.pem)`.
     ToPem {
         /// Write the public key (SPKI) even for a private JWK.
         #[arg(long)]

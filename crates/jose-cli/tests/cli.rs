@@ -940,6 +940,23 @@ fn help_jwk_gen() {
     help_ok(&["jwk", "gen"]);
 }
 
+/// `jwk gen`, `from-pem` and `to-pem` write private keys to standard
+/// output, and a file made by the shell's redirection takes the umask:
+/// under the common 022 every local user can read the key. The help of
+/// each says how to keep it private.
+#[test]
+fn help_jwk_gen_says_how_to_keep_the_key_private() {
+    for args in [
+        &["jwk", "gen", "--help"][..],
+        &["jwk", "from-pem", "--help"][..],
+        &["jwk", "to-pem", "--help"][..],
+    ] {
+        let out = run(args, None);
+        let help = text(&out.stdout);
+        assert!(help.contains("umask 077"), "{}", describe(args, &out));
+    }
+}
+
 #[test]
 fn help_jwk_pub() {
     help_ok(&["jwk", "pub"]);

@@ -311,15 +311,7 @@ impl TokenKey {
             destroyed.map_err(SecretStep::Destroy)?;
             Ok(value)
         })?;
-        read.map_err(|step| match step {
-            SecretStep::Create(e) if is_template_refusal(&e) => ck(
-                "pkcs11 derive: the token refused the template of the derived secret",
-                e,
-            ),
-            SecretStep::Create(_) | SecretStep::NoValue => Error::DecryptionFailed,
-            SecretStep::Read(e) => ck("pkcs11 read secret", e),
-            SecretStep::Destroy(e) => ck("pkcs11 destroy of a derived secret", e),
-        })
+        read.map_err(SecretStep::into_error)
     }
 }
 
@@ -329,6 +321,24 @@ enum SecretStep {
     Read(cryptoki::error::Error),
     NoValue,
     Destroy(cryptoki::error::Error),
+}
+
+impl SecretStep {
+    /// The error a failed step reports. A token that refuses the secret's
+    /// template, cannot read it back or cannot destroy it says so; a
+    /// failure to create it from the message's data is the message's, like
+    /// every other decryption failure.
+    fn into_error(self) -> Error {
+        match self {
+            Self::Create(e) if is_template_refusal(&e) => ck(
+                "pkcs11 derive: the token refused the template of the derived secret",
+                e,
+            ),
+            Self::Create(_) | Self::NoValue => Error::DecryptionFailed,
+            Self::Read(e) => ck("pkcs11 read secret", e),
+            Self::Destroy(e) => ck("pkcs11 destroy of a derived secret", e),
+        }
+    }
 }
 
 impl Fault for SecretStep {
@@ -413,5 +423,34 @@ mod tests {
                 Function::DeriveKey
             )));
         }
+    }
+
+    /// A derived secret the token cannot destroy stays on it (in the
+    /// session) holding a CEK or a shared secret: that is reported as a
+    /// token error naming the destroy, never passed over as success or
+    /// folded into "decryption failed". A read failure is named too.
+    #[test]
+    fn a_failed_destroy_of_a_derived_secret_is_reported() {
+        let fail = |f| CkError::Pkcs11(RvError::GeneralError, f);
+        let destroy = SecretStep::Destroy(fail(Function::DestroyObject)).into_error();
+        assert!(
+            matches!(&destroy, Error::Backend(b) if b.context() == "pkcs11 destroy of a derived secret"),
+            "{destroy:?}"
+        );
+        let read = SecretStep::Read(fail(Function::GetAttributeValue)).into_error();
+        assert!(matches!(&read, Error::Backend(b) if b.context() == "pkcs11 read secret"));
+        let refused = SecretStep::Create(CkError::Pkcs11(
+            RvError::TemplateInconsistent,
+            Function::DeriveKey,
+        ))
+        .into_error();
+        assert!(matches!(refused, Error::Backend(_)));
+        let message = SecretStep::Create(CkError::Pkcs11(
+            RvError::WrappedKeyInvalid,
+            Function::UnwrapKey,
+        ))
+        .into_error();
+        assert_eq!(message, Error::DecryptionFailed);
+        assert_eq!(SecretStep::NoValue.into_error(), Error::DecryptionFailed);
     }
 }

@@ -78,6 +78,13 @@ fn the_probe_sees_an_unzeroized_secret() {
     assert!(hits.is_empty());
 }
 
+/// JWK and JWK Set parsing and `to_json`: every private member of RSA
+/// (with CRT), P-256, Ed25519, X25519 and symmetric keys, through
+/// successful parses, keys refused at each step (after `d` was taken,
+/// before, by the JSON parser, by trailing data), skipped set members and
+/// serialization, leaves no copy in freed memory. The CLI parses key files
+/// the same way: `json::parse_object`, then `Jwk::from_object` or
+/// `JwkSet::from_object` (checked below).
 #[test]
 fn no_private_member_survives_jwk_parse_or_serialize() {
     // Keys made before watching: an RSA key with CRT members, P-256,
@@ -155,6 +162,16 @@ fn no_private_member_survives_jwk_parse_or_serialize() {
         for bad in &refused {
             assert!(Jwk::from_json(bad.as_bytes()).is_err(), "{}", bad.as_str());
             let _ = JwkSet::from_json(bad.as_bytes());
+        }
+        // As the CLI reads a key file: one parse, then the key parser.
+        for text in keys.iter().chain(std::iter::once(&set_text)) {
+            let obj = jose_core::json::parse_object("key file", text.as_bytes()).unwrap();
+            let options = jose_jwk::JwkOptions::default();
+            if obj.contains_key("keys") {
+                drop(JwkSet::from_object(obj, &options).unwrap());
+            } else {
+                drop(Jwk::from_object(obj, &options).unwrap());
+            }
         }
         let set = JwkSet::from_json(set_text.as_bytes()).unwrap();
         assert_eq!(set.keys().len(), keys.len());

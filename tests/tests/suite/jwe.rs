@@ -2322,10 +2322,42 @@ mod attacks {
         craft_compact(&header.to_string(), b"x")
     }
 
+    /// The PBES2 primitive itself refuses a count above
+    /// `PBES2_MAX_COUNT`: a caller that raises every limit, or a key store
+    /// of its own that calls the key decryptor directly, still cannot be
+    /// made to run billions of iterations by a header.
+    #[test]
+    fn pbes2_primitive_caps_p2c_whatever_the_limits() {
+        use jose_core::key_management::PBES2_MAX_COUNT;
+        let over = PBES2_MAX_COUNT + 1;
+        let limit = Error::Policy(Policy::LimitExceeded("p2c"));
+        let header = header_of(&json!({
+            "alg": "PBES2-HS256+A128KW", "enc": "A128GCM",
+            "p2s": b64::encode(&[7; 16]), "p2c": over,
+        }));
+        let decryptor = pbes2_key().key_decryptor(Alg::Pbes2Hs256A128Kw).unwrap();
+        assert_eq!(
+            decryptor
+                .decrypt_key(&header, Enc::A128Gcm, &[0; 24])
+                .map(|_| ()),
+            Err(limit.clone())
+        );
+        let raised = everything().limits(
+            Limits::default()
+                .max_p2c(u64::MAX)
+                .max_kdf_iterations(u64::MAX),
+        );
+        let token = pbes2_token(&json!(b64::encode(&[7; 16])), &json!(over));
+        assert_eq!(raised.decrypt(&P, &token, &pbes2_key()), Err(limit));
+    }
+
     fn pbes2_key() -> Arc<dyn DecryptingKey> {
         decrypting(&password_jwk("password"))
     }
 
+    /// A `p2c` above the decryption limit is refused before any PBKDF2
+    /// runs: a hostile header cannot buy seconds of key derivation with
+    /// one number.
     #[test]
     fn p2c_above_the_maximum() {
         let salt = json!(b64::encode(&[7; 16]));
@@ -3116,8 +3148,10 @@ mod attacks {
         );
     }
 
-    /// In a set of several keys, the header's kid selects the key; a key
-    /// with another kid is never tried, a key without kid is.
+    /// In a set of several keys, the header's kid selects the key: a key
+    /// with another kid is never tried, and neither is a key without kid
+    /// (another tenant's kid-less key must not open a message naming ours),
+    /// unless the store is told to.
     #[test]
     fn kid_selection_in_a_jwk_set() {
         let raw: Vec<Vec<u8>> = (0..3).map(|_| random(16)).collect();
