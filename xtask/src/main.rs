@@ -3,7 +3,8 @@
 //! - `cargo xtask ci`: everything CI checks, in order, setting up what the
 //!   tests need first.
 //! - `cargo xtask demo`: the main job from the shell, with keys it makes.
-//! - `cargo xtask bench`: the criterion benchmarks.
+//! - `cargo xtask bench`: the criterion benchmarks, then the allocation
+//!   counts per JWT operation.
 //! - `cargo xtask fuzz [TARGET] [SECONDS]`: the cargo-fuzz targets of
 //!   `fuzz/`, one or all in turn, for `SECONDS` each (60 by default); `ci`
 //!   runs each for 5 s from its seeds and regression inputs
@@ -650,7 +651,14 @@ fn private_temp_dir(prefix: &str) -> Result<PathBuf, String> {
 fn bench(args: &[String]) -> Result<(), String> {
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "jose-tests"]).args(args);
-    step("cargo bench", cmd)
+    step("cargo bench", cmd)?;
+    // Allocation counts: not timings, so not filtered by criterion's args.
+    if args.is_empty() {
+        let mut counts = cargo();
+        counts.args(["bench", "-p", "jose-alloc-probe", "--bench", "allocations"]);
+        step("allocations per operation", counts)?;
+    }
+    Ok(())
 }
 
 /// Runs the fuzz targets of `fuzz/` with cargo-fuzz: `TARGET` alone, or every

@@ -1,10 +1,11 @@
-//! A global allocator for tests that looks for secrets in memory as it is
-//! freed: [`Probe`]. While [`watch`] runs a closure, every freed block is
+//! Test allocators. [`Probe`] looks for secrets in memory as it is
+//! freed: while [`watch`] runs a closure, every freed block is
 //! searched for the given byte strings (the text and the bytes of private
 //! key members); a hit means some code dropped a copy of a secret without
 //! zeroizing it. Every freed block, watched or not, is then overwritten
 //! with zeros, so that what an earlier test left behind can never show up
-//! in a later block.
+//! in a later block. [`Counting`] counts the allocations [`count`] sees,
+//! for the allocation figures of the benchmarks.
 //!
 //! This is the only crate of the workspace with `unsafe` code: a
 //! `GlobalAlloc` cannot be written without it. It is a test tool, never a
@@ -119,4 +120,78 @@ pub fn watch(markers: &[Vec<u8>], f: impl FnOnce()) -> Vec<usize> {
     (0..markers.len().min(64))
         .filter(|i| found & (1u64 << i) != 0)
         .collect()
+}
+
+/// A global allocator for measurements: the system allocator, counting
+/// the allocations (and reallocations) made while [`count`] runs a
+/// closure. Nothing is searched or zeroed: it costs one atomic load per
+/// call when not counting.
+#[derive(Debug)]
+pub struct Counting;
+
+/// Whether allocations are being counted.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Allocations and reallocations counted.
+static COUNTED: AtomicU64 = AtomicU64::new(0);
+/// Bytes requested by the counted allocations.
+static COUNTED_BYTES: AtomicU64 = AtomicU64::new(0);
+
+fn tally(layout: Layout) {
+    if COUNTING.load(Ordering::Relaxed) {
+        COUNTED.fetch_add(1, Ordering::Relaxed);
+        COUNTED_BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments,
+// which carry `GlobalAlloc`'s contract unchanged; counting touches only
+// atomics.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        tally(layout);
+        // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as allocated, with the same layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if let Ok(new) = Layout::from_size_align(new_size, layout.align()) {
+            tally(new);
+        }
+        // SAFETY: the caller's arguments, as `GlobalAlloc::realloc` requires.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// What [`count`] measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allocations {
+    /// Allocations and reallocations.
+    pub count: u64,
+    /// Bytes they asked for.
+    pub bytes: u64,
+}
+
+/// Runs `f` once with [`Counting`] counting (it must be the global
+/// allocator) and returns what it allocated, with `f`'s result. Run it on
+/// one thread at a time: other threads' allocations count too.
+pub fn count<R>(f: impl FnOnce() -> R) -> (Allocations, R) {
+    let _one = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    COUNTED.store(0, Ordering::Relaxed);
+    COUNTED_BYTES.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::SeqCst);
+    let result = f();
+    COUNTING.store(false, Ordering::SeqCst);
+    let counted = Allocations {
+        count: COUNTED.load(Ordering::Relaxed),
+        bytes: COUNTED_BYTES.load(Ordering::Relaxed),
+    };
+    (counted, result)
 }
