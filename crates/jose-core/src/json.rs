@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 use core::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
@@ -80,6 +81,149 @@ fn parse_value(
             Err(Error::malformed(what, reason))
         }
     }
+}
+
+/// A member name as parsed: borrowed from the input when it has no escapes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Name<'de>(pub Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(String::from(v))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// Walks any JSON value without building it, refusing duplicate member
+/// names at any depth (the first one is recorded in `duplicate`). For
+/// parsers that take what they need from the input themselves and must
+/// still refuse what [`parse_object`] refuses. Allocates only for objects
+/// with more than a few members and for names with escapes.
+#[derive(Clone, Copy, Debug)]
+pub struct Strict<'a> {
+    /// Where the first duplicate member name goes.
+    pub duplicate: &'a RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<(), A::Error> {
+        let mut names = Names::default();
+        while let Some(name) = access.next_key::<Name<'de>>()? {
+            if !names.insert(name.0, self.duplicate) {
+                return Err(de::Error::custom("duplicate member"));
+            }
+            access.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+}
+
+/// The member names of one object, for duplicate checks: the first eight
+/// inline, the rest in a vector.
+#[derive(Debug, Default)]
+pub struct Names<'de> {
+    inline: [Option<Cow<'de, str>>; 8],
+    more: Vec<Cow<'de, str>>,
+}
+
+impl<'de> Names<'de> {
+    /// Adds `name`; `false` (and the name recorded in `duplicate`) when it
+    /// was there already.
+    pub fn insert(&mut self, name: Cow<'de, str>, duplicate: &RefCell<Option<String>>) -> bool {
+        if self.contains(&name) {
+            *duplicate.borrow_mut() = Some(name.into_owned());
+            return false;
+        }
+        match self.inline.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(name),
+            None => self.more.push(name),
+        }
+        true
+    }
+
+    /// Whether `name` is among the names.
+    pub fn contains(&self, name: &str) -> bool {
+        self.inline.iter().flatten().any(|n| n == name) || self.more.iter().any(|n| n == name)
+    }
+}
+
+/// Maps a serde_json error of a [`Strict`]-style pass to the error
+/// [`parse_object`] gives for the same input.
+pub fn strict_error(
+    what: impl Into<Cow<'static, str>>,
+    e: &serde_json::Error,
+    duplicate: RefCell<Option<String>>,
+) -> Error {
+    let reason = match duplicate.into_inner() {
+        Some(name) => MalformedReason::DuplicateMember(name),
+        None => MalformedReason::Json {
+            line: e.line(),
+            column: e.column(),
+        },
+    };
+    Error::malformed(what, reason)
 }
 
 /// Overwrites every string in `value` (at any depth) with zeros and empties

@@ -9,7 +9,6 @@ use jose_core::json::Object;
 use jose_core::{Error, InvalidClaim};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::Value;
 
 /// A JSON numeric date: seconds since the epoch, possibly fractional
 /// (RFC 7519 section 2).
@@ -199,40 +198,15 @@ impl<T: Default> Default for Claims<T> {
     }
 }
 
-/// Deserializes checked claims into the caller's type.
-pub(crate) fn deserialize<T: de::DeserializeOwned>(obj: Object) -> Result<T, Error> {
-    serde_json::from_value(Value::Object(obj)).map_err(|_| {
-        Error::malformed(
-            "jwt claims",
-            jose_core::MalformedReason::Invalid("do not match the expected claims type"),
-        )
-    })
-}
-
 /// Checks the JSON types of the registered claims, so that a claim of the
 /// wrong type (`"exp": "1700000000"`) is an error that names it, never a
-/// claim silently ignored.
+/// claim silently ignored. The rules are those of the claims view.
 pub(crate) fn check_types(obj: &Object) -> Result<(), Error> {
-    let wrong = |claim: &str, expected: &'static str| {
-        Error::InvalidClaim(InvalidClaim::WrongType {
-            claim: claim.into(),
-            expected,
-        })
-    };
-    for name in ["iss", "sub", "jti"] {
-        if obj.get(name).is_some_and(|v| !v.is_string()) {
-            return Err(wrong(name, "a string"));
-        }
-    }
-    for name in ["exp", "nbf", "iat"] {
-        if obj.get(name).is_some_and(|v| !v.is_number()) {
-            return Err(wrong(name, "a number (NumericDate)"));
-        }
-    }
-    match obj.get("aud") {
-        None | Some(Value::String(_)) => {}
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
-        Some(_) => return Err(wrong("aud", "a string or an array of strings")),
-    }
-    Ok(())
+    let bytes = serde_json::to_vec(obj).map_err(|_| {
+        Error::malformed(
+            "jwt claims",
+            jose_core::MalformedReason::Invalid("cannot be serialized"),
+        )
+    })?;
+    crate::view::ClaimsView::parse(&bytes).map(drop)
 }

@@ -122,6 +122,7 @@ mod claims;
 #[cfg(any(feature = "jws", feature = "jwe"))]
 pub mod danger;
 mod validation;
+mod view;
 
 use alloc::sync::Arc;
 #[cfg(feature = "jws")]
@@ -129,7 +130,7 @@ use alloc::vec::Vec;
 
 #[cfg(any(feature = "jws", feature = "jwe"))]
 use jose_core::KeyStore;
-#[cfg(feature = "jws")]
+#[cfg(any(feature = "jws", feature = "jwe"))]
 use jose_core::MalformedReason;
 #[cfg(feature = "jws")]
 use jose_core::Signer;
@@ -339,13 +340,18 @@ fn is_json(token: &str) -> bool {
 }
 
 /// Parses (strictly), type-checks and validates the claims, then
-/// deserializes them into the caller's type.
+/// deserializes them into the caller's type: one checking pass over the
+/// JSON that builds no tree, then serde straight from the bytes.
 #[cfg(any(feature = "jws", feature = "jwe"))]
 fn claims_from<T: DeserializeOwned>(payload: &[u8], checks: &ClaimsValidation) -> Result<T, Error> {
-    let obj = json::parse_object("jwt claims", payload)?;
-    claims::check_types(&obj)?;
-    checks.check_claims(&obj)?;
-    claims::deserialize(obj)
+    let view = view::ClaimsView::parse(payload)?;
+    checks.check_claims(&view)?;
+    serde_json::from_slice(payload).map_err(|_| {
+        Error::malformed(
+            "jwt claims",
+            MalformedReason::Invalid("do not match the expected claims type"),
+        )
+    })
 }
 
 /// The JSON of a claims set: it must serialize to an object without a
@@ -356,10 +362,9 @@ fn claims_json<T: Serialize + ?Sized>(claims: &T) -> Result<Vec<u8>, Error> {
     const NOT_AN_OBJECT: Error = Error::ApiMisuse("the claims must serialize to a JSON object");
     // serde fails to serialize only what is no object (a flattened number).
     let bytes = serde_json::to_vec(claims).map_err(|_| NOT_AN_OBJECT)?;
-    let obj = json::parse_object("jwt claims", &bytes).map_err(|e| match e {
+    view::ClaimsView::parse(&bytes).map_err(|e| match e {
         Error::Malformed(m) if m.reason == MalformedReason::NotAnObject => NOT_AN_OBJECT,
         other => other,
     })?;
-    claims::check_types(&obj)?;
     Ok(bytes)
 }
