@@ -87,6 +87,10 @@ fn main() {
             count(|| jose_jwt::decode::<AccessToken>(&token, &validation, &verifier).unwrap()).0,
         ),
         (
+            "HS256 JWS verify alone (jose_jws::Verification::verify)",
+            count(|| validation.verification().verify(&token, &verifier).unwrap()).0,
+        ),
+        (
             "HS256 JwtBuilder::sign",
             count(|| builder.sign(signer.as_ref()).unwrap()).0,
         ),
