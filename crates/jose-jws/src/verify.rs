@@ -192,7 +192,10 @@ impl Verification {
                 break;
             }
         }
-        verified.ok_or_else(|| first_error.unwrap_or(Error::BadSignature))
+        let mut verified = verified.ok_or_else(|| first_error.unwrap_or(Error::BadSignature))?;
+        // The payload decoded once for every signature, moved out, not copied.
+        verified.payload = shared.payload.take().unwrap_or_default();
+        Ok(verified)
     }
 
     fn check_one(
@@ -276,14 +279,13 @@ impl Verification {
         // The signing input and the payload.
         // The payload: decoded here, so that bad base64 is reported as such
         // whatever the signature, and once per JWS, not once per signature.
-        let payload: &Vec<u8> = match &mut shared.payload {
-            Some(p) => p,
-            slot @ None => slot.insert(match (&raw.payload, detached) {
+        if shared.payload.is_none() {
+            shared.payload = Some(match (&raw.payload, detached) {
                 (Some(p), _) if encoded => b64::decode("payload", p)?,
                 (Some(p), _) => p.as_bytes().to_vec(),
                 (None, d) => d.unwrap_or_default().to_vec(),
-            }),
-        };
+            });
+        }
         // The payload as it stands in the signing input.
         let payload_part: Cow<'_, [u8]> = match (&raw.payload, detached) {
             (Some(p), None) => Cow::Borrowed(p.as_bytes()),
@@ -326,7 +328,8 @@ impl Verification {
             }
             match verifier.verify(signing_input, &signature) {
                 Ok(()) => {
-                    let payload = payload.clone();
+                    // Filled in by `check` from the shared payload.
+                    let payload = Vec::new();
                     let unprotected = match &sig.unprotected {
                         Some(u) => Some(Header::from_object(u.clone())?),
                         None => None,
