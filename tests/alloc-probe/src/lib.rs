@@ -11,14 +11,16 @@
 //! `GlobalAlloc` cannot be written without it. It is a test tool, never a
 //! dependency of a library crate.
 //!
-//! ```ignore
+//! ```
 //! #[global_allocator]
 //! static PROBE: jose_alloc_probe::Probe = jose_alloc_probe::Probe;
 //!
-//! let hits = jose_alloc_probe::watch(&[b"secret".to_vec()], || {
-//!     drop(String::from("a secret"));
-//! });
-//! assert_eq!(hits, vec![0]);
+//! fn main() {
+//!     let hits = jose_alloc_probe::watch(&[b"a secret".to_vec()], || {
+//!         drop(std::hint::black_box(String::from("a secret")));
+//!     });
+//!     assert_eq!(hits, vec![0]);
+//! }
 //! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
