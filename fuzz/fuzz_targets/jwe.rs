@@ -8,16 +8,11 @@
 use std::sync::OnceLock;
 
 use jose_core::{ContentEncryptionAlgorithm, KeyManagementAlgorithm};
+use jose_fuzz::keys;
 use jose_jwe::Decryption;
 use jose_jwk::{Jwk, JwkSet, JwkSetStore};
 use jose_rustcrypto::PROVIDER;
 use libfuzzer_sys::fuzz_target;
-
-const A128KW_KEY: &str = r#"{"kty":"oct","kid":"81b20965-8332-43d9-a468-82160ad91ac8","use":"enc","alg":"A128KW","k":"GZy6sIZ6wl9NJOKB-jnmVQ"}"#;
-/// The bytes 0x00 to 0x1f: fits `dir` with A128CBC-HS256 and A256GCM.
-const DIR_KEY: &str =
-    r#"{"kty":"oct","kid":"dir","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
-const X25519_KEY: &str = r#"{"kty":"OKP","kid":"Bob","use":"enc","crv":"X25519","x":"3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08","d":"XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os"}"#;
 
 struct Setup {
     decryption: Decryption,
@@ -28,7 +23,7 @@ fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
         let mut set = JwkSet::new();
-        for key in [A128KW_KEY, DIR_KEY, X25519_KEY] {
+        for key in [keys::A128KW, keys::DIR, keys::X25519] {
             set.push(Jwk::from_json(key.as_bytes()).expect("fixed key"));
         }
         let store = JwkSetStore::new(&set, &PROVIDER);

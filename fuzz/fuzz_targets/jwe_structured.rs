@@ -16,23 +16,12 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use jose_core::{ContentEncryptionAlgorithm, KeyManagementAlgorithm, b64};
-use jose_fuzz::{Name, Value, render_object, render_object_with, string};
+use jose_fuzz::{Name, Value, keys, render_object, render_object_with, string};
 use jose_jwe::{Decryption, Limits};
 use jose_jwk::{Jwk, JwkSet, JwkSetStore};
 use jose_rustcrypto::PROVIDER;
-use libfuzzer_sys::fuzz_target;
 
-const A128KW_KEY: &str = r#"{"kty":"oct","kid":"81b20965-8332-43d9-a468-82160ad91ac8","use":"enc","alg":"A128KW","k":"GZy6sIZ6wl9NJOKB-jnmVQ"}"#;
-/// The bytes 0x00 to 0x1f: fits `dir` with A128CBC-HS256 and A256GCM.
-const DIR_KEY: &str =
-    r#"{"kty":"oct","kid":"dir","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
-const DIR_BYTES: [u8; 32] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
-    26, 27, 28, 29, 30, 31,
-];
-const X25519_KEY: &str = r#"{"kty":"OKP","kid":"Bob","use":"enc","crv":"X25519","x":"3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08","d":"XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os"}"#;
-/// A password ("fuzz"), for PBES2 with counts up to the low limit below.
-const PASSWORD_KEY: &str = r#"{"kty":"oct","kid":"pw","alg":"PBES2-HS256+A128KW","k":"ZnV6eg"}"#;
+use libfuzzer_sys::fuzz_target;
 
 struct Setup {
     decryption: Decryption,
@@ -43,7 +32,7 @@ fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
         let mut set = JwkSet::new();
-        for key in [A128KW_KEY, DIR_KEY, X25519_KEY, PASSWORD_KEY] {
+        for key in [keys::A128KW, keys::DIR, keys::X25519, keys::PASSWORD] {
             set.push(Jwk::from_json(key.as_bytes()).expect("fixed key"));
         }
         let store = JwkSetStore::new(&set, &PROVIDER);
@@ -159,7 +148,7 @@ fuzz_target!(|input: Input| {
                 return;
             };
             let iv = vec![7u8; enc.iv_len()];
-            let Ok(sealed) = cipher.encrypt(&DIR_BYTES, &iv, protected.as_bytes(), &deflated)
+            let Ok(sealed) = cipher.encrypt(&keys::DIR_BYTES, &iv, protected.as_bytes(), &deflated)
             else {
                 return;
             };

@@ -8,13 +8,11 @@
 use std::sync::OnceLock;
 
 use jose_core::JwsAlgorithm;
+use jose_fuzz::keys;
 use jose_jwk::{Jwk, JwkSet, JwkSetStore};
 use jose_jws::{Verification, danger};
 use jose_rustcrypto::PROVIDER;
 use libfuzzer_sys::fuzz_target;
-
-const HS256_KEY: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
-const ED25519_KEY: &str = r#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
 
 struct Setup {
     verification: Verification,
@@ -25,7 +23,7 @@ fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
         let mut set = JwkSet::new();
-        for key in [HS256_KEY, ED25519_KEY] {
+        for key in [keys::HS256, keys::ED25519] {
             set.push(Jwk::from_json(key.as_bytes()).expect("fixed key"));
         }
         let store = JwkSetStore::new(&set, &PROVIDER);

@@ -15,14 +15,12 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use jose_core::{JwsAlgorithm, Signer, b64};
-use jose_fuzz::{Name, Value, render_object, render_object_with, string};
+use jose_fuzz::{Name, Value, keys, render_object, render_object_with, string};
 use jose_jwk::{Jwk, JwkSet, JwkSetStore};
 use jose_jws::Verification;
 use jose_rustcrypto::PROVIDER;
-use libfuzzer_sys::fuzz_target;
 
-const HS256_KEY: &str = r#"{"kty":"oct","kid":"hmac","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
-const ED25519_KEY: &str = r#"{"kty":"OKP","kid":"ed","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+use libfuzzer_sys::fuzz_target;
 
 struct Setup {
     verification: Verification,
@@ -35,8 +33,8 @@ struct Setup {
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
-        let hmac = Jwk::from_json(HS256_KEY.as_bytes()).expect("fixed key");
-        let ed = Jwk::from_json(ED25519_KEY.as_bytes()).expect("fixed key");
+        let hmac = Jwk::from_json(keys::HS256.as_bytes()).expect("fixed key");
+        let ed = Jwk::from_json(keys::ED25519.as_bytes()).expect("fixed key");
         let mut set = JwkSet::new();
         set.push(hmac.clone());
         set.push(ed.to_public().expect("public"));

@@ -7,13 +7,13 @@
 use std::sync::{Arc, OnceLock};
 
 use jose_core::{JwsAlgorithm, VerifyingKey};
+use jose_fuzz::keys;
 use jose_jwk::Jwk;
 use jose_jwt::Claims;
 use jose_jwt::{Validation, danger};
 use jose_rustcrypto::PROVIDER;
 use libfuzzer_sys::fuzz_target;
 
-const HS256_KEY: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
 /// 2011-03-18, before the `exp` (1300819380) of the RFC 7519 3.1 token.
 const NOW: i64 = 1_300_000_000;
 
@@ -25,7 +25,7 @@ struct Setup {
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
-        let jwk = Jwk::from_json(HS256_KEY.as_bytes()).expect("fixed key");
+        let jwk = Jwk::from_json(keys::HS256.as_bytes()).expect("fixed key");
         Setup {
             validation: Validation::new(&[JwsAlgorithm::Hs256])
                 .expect("allow-list")

@@ -21,14 +21,14 @@ use jose_core::{
     ContentEncryptionAlgorithm, DecryptingKey, Header, JwsAlgorithm, KeyEncryptor,
     KeyManagementAlgorithm, Signer, VerifyingKey, b64,
 };
-use jose_fuzz::{NOW, Name, Value, render_object_with, string};
+use jose_fuzz::{NOW, Name, Value, keys, render_object_with, string};
 use jose_jwe::{Decryption, JweBuilder};
 use jose_jwk::Jwk;
 use jose_jwt::{Claims, ClaimsValidation, Validation};
 use jose_rustcrypto::PROVIDER;
+
 use libfuzzer_sys::fuzz_target;
 
-const HS256_KEY: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
 const ISSUER: &str = "https://issuer.example";
 const AUDIENCE: &str = "fuzz";
 const LEEWAY: u32 = 60;
@@ -43,20 +43,17 @@ struct Setup {
     encryptor: Box<dyn KeyEncryptor>,
 }
 
-/// 32 bytes for `dir` with A256GCM.
-const DIR_KEY: &str = r#"{"kty":"oct","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
-
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
-        let jwk = Jwk::from_json(HS256_KEY.as_bytes()).expect("fixed key");
+        let jwk = Jwk::from_json(keys::HS256.as_bytes()).expect("fixed key");
         let claims = ClaimsValidation::new()
             .issuer(ISSUER)
             .audience(AUDIENCE)
             .leeway(LEEWAY)
             .reject_iat_in_future()
             .clock(|| NOW);
-        let dir = Jwk::from_json(DIR_KEY.as_bytes()).expect("fixed key");
+        let dir = Jwk::from_json(keys::DIR.as_bytes()).expect("fixed key");
         Setup {
             validation: Validation::new(&[JwsAlgorithm::Hs256])
                 .expect("allow-list")

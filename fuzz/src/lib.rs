@@ -218,3 +218,27 @@ pub fn string(s: &str) -> String {
     push_string(&mut out, s);
     out
 }
+
+/// The fixed keys of the targets, as JWK JSON.
+pub mod keys {
+    /// HS256, the key of RFC 7515 appendix A.1.
+    pub const HS256: &str = r#"{"kty":"oct","kid":"hmac","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+    /// Ed25519, the key of RFC 8037 appendix A.1.
+    pub const ED25519: &str = r#"{"kty":"OKP","kid":"ed","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+    /// A128KW, the key of RFC 7520 section 5.8.
+    pub const A128KW: &str = r#"{"kty":"oct","kid":"81b20965-8332-43d9-a468-82160ad91ac8","use":"enc","alg":"A128KW","k":"GZy6sIZ6wl9NJOKB-jnmVQ"}"#;
+    /// The bytes 0x00 to 0x1f ([`DIR_BYTES`]): fits `dir` with
+    /// A128CBC-HS256 and A256GCM.
+    pub const DIR: &str =
+        r#"{"kty":"oct","kid":"dir","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}"#;
+    /// The bytes of [`DIR`].
+    pub const DIR_BYTES: [u8; 32] = [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+        25, 26, 27, 28, 29, 30, 31,
+    ];
+    /// X25519, "Bob" of the RFC 7520 curve25519 cookbook file.
+    pub const X25519: &str = r#"{"kty":"OKP","kid":"Bob","use":"enc","crv":"X25519","x":"3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08","d":"XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os"}"#;
+    /// A password ("fuzz") for PBES2-HS256+A128KW.
+    pub const PASSWORD: &str =
+        r#"{"kty":"oct","kid":"pw","alg":"PBES2-HS256+A128KW","k":"ZnV6eg"}"#;
+}

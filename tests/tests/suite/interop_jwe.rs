@@ -60,11 +60,17 @@ fn public_json(jwk: &Jwk) -> Value {
     json_of(&jwk.to_public().unwrap_or_else(|| jwk.clone()))
 }
 
-/// The cases: every alg the peer has with A128GCM (ECDH-ES on every
-/// curve), and every enc with A256KW and with RSA-OAEP-256.
+/// The cases for the npm peer: all but RSA1_5, which WebCrypto lacks.
 fn cases() -> Vec<(Alg, Enc, Curve)> {
+    cases_without(&[Alg::Rsa1_5])
+}
+
+/// The interop cases for a peer that lacks `missing`: every other alg with
+/// A128GCM (ECDH-ES on every curve), and every enc with A256KW, with
+/// RSA-OAEP-256 and with `dir`.
+pub(super) fn cases_without(missing: &[Alg]) -> Vec<(Alg, Enc, Curve)> {
     let mut cases = Vec::new();
-    for alg in Alg::ALL.iter().copied().filter(|a| *a != Alg::Rsa1_5) {
+    for alg in Alg::ALL.iter().copied().filter(|a| !missing.contains(a)) {
         if matches!(alg.requirement(), jose_core::KeyRequirement::Curve(_)) {
             for curve in [Curve::P256, Curve::P384, Curve::P521, Curve::X25519] {
                 cases.push((alg, Enc::A128Gcm, curve));
