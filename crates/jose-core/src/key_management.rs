@@ -275,6 +275,166 @@ pub fn pbes2_salt(alg: KeyManagementAlgorithm, p2s: &[u8]) -> Result<Vec<u8>, Er
     Ok(salt)
 }
 
+/// A backend's PBKDF2 (RFC 8018) with HMAC over the hash: fills `out`
+/// from the password, the salt and the iteration count, as PBES2 needs it.
+pub type Pbkdf2 = dyn Fn(HashAlgorithm, &[u8], &[u8], u32, &mut [u8]) -> Result<(), Error>;
+
+/// The PBKDF2 hash of a PBES2 algorithm.
+fn pbes2_hash(alg: KeyManagementAlgorithm) -> Result<HashAlgorithm, Error> {
+    match alg {
+        KeyManagementAlgorithm::Pbes2Hs256A128Kw => Ok(HashAlgorithm::Sha256),
+        KeyManagementAlgorithm::Pbes2Hs384A192Kw => Ok(HashAlgorithm::Sha384),
+        KeyManagementAlgorithm::Pbes2Hs512A256Kw => Ok(HashAlgorithm::Sha512),
+        other => Err(Error::Policy(crate::error::Policy::KeyAlgorithmMismatch {
+            requested: alloc::string::String::from(other.name()),
+        })),
+    }
+}
+
+/// The key-encryption key of a PBES2 algorithm from the password, `p2s`
+/// and `p2c`: never more than [`PBES2_MAX_COUNT`] iterations.
+fn pbes2_kek(
+    pbkdf2: &Pbkdf2,
+    alg: KeyManagementAlgorithm,
+    password: &[u8],
+    p2s: &[u8],
+    p2c: u64,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    if p2c > PBES2_MAX_COUNT {
+        return Err(Error::Policy(crate::error::Policy::LimitExceeded("p2c")));
+    }
+    let rounds = u32::try_from(p2c).ok().filter(|r| *r > 0).ok_or_else(|| {
+        Error::malformed(
+            "header \"p2c\"",
+            MalformedReason::Invalid("is out of range"),
+        )
+    })?;
+    let hash = pbes2_hash(alg)?;
+    let salt = pbes2_salt(alg, p2s)?;
+    let len = alg
+        .wrap_key_len()
+        .ok_or(Error::ApiMisuse("not a PBES2 algorithm"))?;
+    let mut kek = Zeroizing::new(alloc::vec![0u8; len]);
+    pbkdf2(hash, password, &salt, rounds, &mut kek)?;
+    Ok(kek)
+}
+
+/// PBES2, sending side (RFC 7518 section 4.8): the caller's `p2c` and `p2s`
+/// from the joint header (`JweBuilder::pbes2` puts them there), or the
+/// interoperable defaults; the CEK wrapped under the derived key; the
+/// `p2s` and `p2c` header members.
+///
+/// # Errors
+///
+/// [`Error::ApiMisuse`] for a count or salt out of bounds; errors of the
+/// primitives.
+pub fn pbes2_encrypt(
+    key_wrap: &dyn KeyWrap,
+    random: &dyn SecureRandom,
+    pbkdf2: &Pbkdf2,
+    alg: KeyManagementAlgorithm,
+    password: &[u8],
+    header: &Header,
+    cek: &[u8],
+) -> Result<WrappedKey, Error> {
+    let p2c = header.p2c.unwrap_or(PBES2_DEFAULT_COUNT);
+    check_pbes2_count(p2c)?;
+    let p2s = match &header.p2s {
+        Some(s) if s.len() >= PBES2_MIN_SALT_LEN => s.clone(),
+        Some(_) => return Err(Error::ApiMisuse("PBES2 p2s must be at least 8 bytes")),
+        None => {
+            let mut s = alloc::vec![0u8; PBES2_DEFAULT_SALT_LEN];
+            random.fill(&mut s)?;
+            s
+        }
+    };
+    let kek = pbes2_kek(pbkdf2, alg, password, &p2s, p2c)?;
+    let mut params = Object::new();
+    params.insert(
+        "p2s".into(),
+        serde_json::Value::String(crate::b64::encode(&p2s)),
+    );
+    params.insert("p2c".into(), serde_json::Value::from(p2c));
+    Ok(WrappedKey::wrapped(key_wrap.wrap_key(&kek, cek)?, params))
+}
+
+/// PBES2, receiving side: the CEK unwrapped under the key derived from the
+/// password and the header's `p2s` and `p2c`.
+///
+/// # Errors
+///
+/// [`Error::Malformed`] for missing or invalid `p2s`/`p2c`,
+/// [`Error::Policy`] for a `p2c` above [`PBES2_MAX_COUNT`],
+/// [`Error::DecryptionFailed`] for a wrong password or a corrupted key.
+pub fn pbes2_decrypt(
+    key_wrap: &dyn KeyWrap,
+    pbkdf2: &Pbkdf2,
+    alg: KeyManagementAlgorithm,
+    password: &[u8],
+    header: &Header,
+    encrypted_key: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let p2s = header
+        .p2s
+        .as_deref()
+        .ok_or_else(|| Error::malformed("header \"p2s\"", MalformedReason::Missing))?;
+    let p2c = header
+        .p2c
+        .ok_or_else(|| Error::malformed("header \"p2c\"", MalformedReason::Missing))?;
+    let kek = pbes2_kek(pbkdf2, alg, password, p2s, p2c)?;
+    key_wrap.unwrap_key(&kek, encrypted_key)
+}
+
+/// The length of the AES-GCM key wrap IV (RFC 7518 section 4.7.1.1).
+pub const AES_GCM_KW_IV_LEN: usize = 12;
+
+/// The length of the AES-GCM key wrap tag (RFC 7518 section 4.7.1.2).
+pub const AES_GCM_KW_TAG_LEN: usize = 16;
+
+/// The header members of an AES-GCM key wrap: `iv` and `tag`.
+pub fn aes_gcm_kw_header(iv: &[u8], tag: &[u8]) -> Object {
+    let mut params = Object::new();
+    params.insert(
+        "iv".into(),
+        serde_json::Value::String(crate::b64::encode(iv)),
+    );
+    params.insert(
+        "tag".into(),
+        serde_json::Value::String(crate::b64::encode(tag)),
+    );
+    params
+}
+
+/// The `iv` and `tag` of an AES-GCM key wrap, from the joint header, each
+/// of its length.
+///
+/// # Errors
+///
+/// [`Error::Malformed`] when either is missing or of another length.
+pub fn aes_gcm_kw_params(header: &Header) -> Result<(&[u8], &[u8]), Error> {
+    let iv = header
+        .iv
+        .as_deref()
+        .ok_or_else(|| Error::malformed("header \"iv\"", MalformedReason::Missing))?;
+    let tag = header
+        .tag
+        .as_deref()
+        .ok_or_else(|| Error::malformed("header \"tag\"", MalformedReason::Missing))?;
+    if iv.len() != AES_GCM_KW_IV_LEN {
+        return Err(Error::malformed(
+            "header \"iv\"",
+            MalformedReason::Invalid("must be 12 bytes"),
+        ));
+    }
+    if tag.len() != AES_GCM_KW_TAG_LEN {
+        return Err(Error::malformed(
+            "header \"tag\"",
+            MalformedReason::Invalid("must be 16 bytes"),
+        ));
+    }
+    Ok((iv, tag))
+}
+
 /// The first step of RSA1_5 decryption, before the RSA operation: a random
 /// CEK of `enc`'s length, which [`rsa1_5_cek`] returns whenever the
 /// decryption fails (RFC 7516 section 11.5).

@@ -296,41 +296,23 @@ impl Bound<WrappingKey, K> {
             )),
             #[cfg(feature = "aes")]
             K::A128GcmKw | K::A192GcmKw | K::A256GcmKw => {
-                use jose_core::b64;
-                use serde_json::Value;
                 let wrapped = crate::key_wrap::gcm_wrap(k.expose(), cek, self.provider.random)?;
-                let mut params = Object::new();
-                params.insert("iv".into(), Value::String(b64::encode(&wrapped.iv)));
-                params.insert("tag".into(), Value::String(b64::encode(&wrapped.tag)));
+                let params =
+                    jose_core::key_management::aes_gcm_kw_header(&wrapped.iv, &wrapped.tag);
                 Ok(WrappedKey::wrapped(wrapped.wrapped, params))
             }
             K::Dir => Ok(WrappedKey::direct(shared.as_cek(enc)?, Object::new())),
             #[cfg(feature = "pbes2")]
             alg @ (K::Pbes2Hs256A128Kw | K::Pbes2Hs384A192Kw | K::Pbes2Hs512A256Kw) => {
-                use jose_core::key_management as km;
-                // The caller's count and salt (JweBuilder::pbes2 puts them
-                // in the header), or the interoperable defaults.
-                let p2c = header.p2c.unwrap_or(km::PBES2_DEFAULT_COUNT);
-                km::check_pbes2_count(p2c)?;
-                let p2s = match &header.p2s {
-                    Some(s) if s.len() >= km::PBES2_MIN_SALT_LEN => s.clone(),
-                    Some(_) => {
-                        return Err(Error::ApiMisuse("PBES2 p2s must be at least 8 bytes"));
-                    }
-                    None => crate::random::bytes(self.provider.random, km::PBES2_DEFAULT_SALT_LEN)?
-                        .to_vec(),
-                };
-                let kek = crate::pbes2::derive(alg, k.expose(), &p2s, p2c)?;
-                let mut params = Object::new();
-                params.insert(
-                    "p2s".into(),
-                    serde_json::Value::String(jose_core::b64::encode(&p2s)),
-                );
-                params.insert("p2c".into(), serde_json::Value::from(p2c));
-                Ok(WrappedKey::wrapped(
-                    self.provider.key_wrap.wrap_key(&kek, cek)?,
-                    params,
-                ))
+                jose_core::key_management::pbes2_encrypt(
+                    self.provider.key_wrap,
+                    self.provider.random,
+                    &crate::pbes2::pbkdf2,
+                    alg,
+                    k.expose(),
+                    header,
+                    cek,
+                )
             }
             other => Err(crate::unsupported(other.name())),
         }
@@ -444,15 +426,14 @@ impl Bound<UnwrappingKey, K> {
             }
             #[cfg(feature = "pbes2")]
             alg @ (K::Pbes2Hs256A128Kw | K::Pbes2Hs384A192Kw | K::Pbes2Hs512A256Kw) => {
-                let p2s = header
-                    .p2s
-                    .as_deref()
-                    .ok_or_else(|| Error::malformed("header \"p2s\"", MalformedReason::Missing))?;
-                let p2c = header
-                    .p2c
-                    .ok_or_else(|| Error::malformed("header \"p2c\"", MalformedReason::Missing))?;
-                let kek = crate::pbes2::derive(alg, k.expose(), p2s, p2c)?;
-                self.provider.key_wrap.unwrap_key(&kek, encrypted_key)
+                jose_core::key_management::pbes2_decrypt(
+                    self.provider.key_wrap,
+                    &crate::pbes2::pbkdf2,
+                    alg,
+                    k.expose(),
+                    header,
+                    encrypted_key,
+                )
             }
             other => Err(crate::unsupported(other.name())),
         }

@@ -59,7 +59,7 @@ mod enabled {
     use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockSizeUser, KeyInit};
     use aes_gcm::AesGcm;
     use aes_gcm::aead::AeadInOut;
-    use jose_core::{Error, Header, MalformedReason, SecureRandom};
+    use jose_core::{Error, Header, SecureRandom};
     use zeroize::Zeroizing;
 
     pub(super) use aes::{Aes128, Aes192, Aes256};
@@ -162,26 +162,7 @@ mod enabled {
         wrapped: &[u8],
         header: &Header,
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
-        let iv = header
-            .iv
-            .as_deref()
-            .ok_or_else(|| Error::malformed("header \"iv\"", MalformedReason::Missing))?;
-        let tag = header
-            .tag
-            .as_deref()
-            .ok_or_else(|| Error::malformed("header \"tag\"", MalformedReason::Missing))?;
-        if iv.len() != 12 {
-            return Err(Error::malformed(
-                "header \"iv\"",
-                MalformedReason::Invalid("must be 12 bytes"),
-            ));
-        }
-        if tag.len() != 16 {
-            return Err(Error::malformed(
-                "header \"tag\"",
-                MalformedReason::Invalid("must be 16 bytes"),
-            ));
-        }
+        let (iv, tag) = jose_core::key_management::aes_gcm_kw_params(header)?;
         let mut buf = Zeroizing::new(wrapped.to_vec());
         match kek.len() {
             16 => gcm_open::<Aes128>(kek, iv, tag, &mut buf)?,

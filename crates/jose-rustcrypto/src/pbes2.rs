@@ -1,42 +1,27 @@
-//! PBES2 (RFC 7518 section 4.8): the key-encryption key derived from a
-//! password with PBKDF2-HMAC-SHA2. The salt is the composition of
-//! `jose_core::key_management`; the wrap is the provider's key wrap.
+//! PBES2 (RFC 7518 section 4.8): PBKDF2-HMAC-SHA2 on RustCrypto. The JOSE
+//! steps around it (the salt, the count bounds, the header members, the
+//! wrap) are the composition of `jose_core::key_management`.
 
-use alloc::vec::Vec;
+use jose_core::{Error, HashAlgorithm};
 
-use jose_core::key_management::pbes2_salt;
-use jose_core::{Error, KeyManagementAlgorithm as K, MalformedReason, Policy};
-use zeroize::Zeroizing;
-
-/// The key-encryption key of `alg` from `password`, `p2s` and `p2c`.
-pub(crate) fn derive(
-    alg: K,
+/// PBKDF2 with HMAC over `hash`, as `jose_core::key_management::Pbkdf2`.
+pub(crate) fn pbkdf2(
+    hash: HashAlgorithm,
     password: &[u8],
-    p2s: &[u8],
-    p2c: u64,
-) -> Result<Zeroizing<Vec<u8>>, Error> {
-    if p2c > jose_core::key_management::PBES2_MAX_COUNT {
-        return Err(Error::Policy(Policy::LimitExceeded("p2c")));
+    salt: &[u8],
+    rounds: u32,
+    out: &mut [u8],
+) -> Result<(), Error> {
+    match hash {
+        HashAlgorithm::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, rounds, out),
+        HashAlgorithm::Sha384 => pbkdf2::pbkdf2_hmac::<sha2::Sha384>(password, salt, rounds, out),
+        HashAlgorithm::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, rounds, out),
+        other => {
+            return Err(crate::unsupported(&alloc::format!(
+                "PBKDF2 with {}",
+                other.name()
+            )));
+        }
     }
-    let rounds = u32::try_from(p2c).map_err(|_| {
-        Error::malformed("header \"p2c\"", MalformedReason::Invalid("is too large"))
-    })?;
-    let salt = pbes2_salt(alg, p2s)?;
-    let len = alg
-        .wrap_key_len()
-        .ok_or(Error::ApiMisuse("not a PBES2 algorithm"))?;
-    let mut key = Zeroizing::new(alloc::vec![0u8; len]);
-    match alg {
-        K::Pbes2Hs256A128Kw => {
-            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, &salt, rounds, &mut key);
-        }
-        K::Pbes2Hs384A192Kw => {
-            pbkdf2::pbkdf2_hmac::<sha2::Sha384>(password, &salt, rounds, &mut key);
-        }
-        K::Pbes2Hs512A256Kw => {
-            pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, &salt, rounds, &mut key);
-        }
-        other => return Err(crate::handle::mismatch(other)),
-    }
-    Ok(key)
+    Ok(())
 }
