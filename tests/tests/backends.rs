@@ -15,6 +15,8 @@
     clippy::std_instead_of_core,
     clippy::alloc_instead_of_core
 )]
+// The suite's files are loaded once per backend: that is the point.
+#![allow(clippy::duplicate_mod)]
 
 /// Mounts the suite on `$provider` as module `$name`: the suite's files
 /// see the backend as `super::PROVIDER`.
@@ -39,3 +41,4 @@ macro_rules! backend_suite {
 }
 
 backend_suite!(rustcrypto, jose_rustcrypto::PROVIDER);
+backend_suite!(awslc, jose_awslc::PROVIDER);

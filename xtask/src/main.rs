@@ -97,7 +97,16 @@ fn ci() -> Result<(), String> {
     let mut test = cargo();
     test.args(["test", "--workspace", "--all-features"]);
     test.envs(softhsm.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let counts = step_counting_tests("cargo test", test)?;
+    let mut counts = step_counting_tests("cargo test", test)?;
+
+    // `--all-features` builds the CLI on aws-lc-rs; the default build, the
+    // one `cargo install` gives, is on RustCrypto: test that one too.
+    let mut cli = cargo();
+    cli.args(["test", "-p", "jose-cli"]);
+    cli.envs(softhsm.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let cli_counts = step_counting_tests("cargo test -p jose-cli (RustCrypto)", cli)?;
+    counts.passed += cli_counts.passed;
+    counts.failed += cli_counts.failed;
 
     let mut nostd = cargo();
     nostd.args(["check", "--no-default-features"]);
@@ -244,6 +253,7 @@ const LIBRARY_CRATES: &[&str] = &[
     "jose-jwe",
     "jose-jwt",
     "jose-rustcrypto",
+    "jose-awslc",
     "jose-pkcs11",
     "jose",
 ];

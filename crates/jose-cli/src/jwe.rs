@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::PROVIDER;
 use clap::Subcommand;
 use jose::core::key_management::{PBES2_DEFAULT_SALT_LEN, Pbes2Params};
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, Header, KeyManagementAlgorithm};
 use jose::jwe::{Decryption, JweBuilder, Recipient};
 use jose::jwk::{Jwk, Key};
-use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
 use crate::input::{Output, read_input, read_token};

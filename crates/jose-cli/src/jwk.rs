@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
+use crate::PROVIDER;
 use clap::{Args, Subcommand, ValueEnum};
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, Curve, HashAlgorithm, KeyShape, KeyType};
 use jose::jwk::{Jwk, KeyFormat, KeySpec, KeyUse};
-use jose::rustcrypto::PROVIDER;
 
 use crate::Failure;
 use crate::input::{Output, json_line, read_input, read_text};

@@ -3,12 +3,12 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use crate::PROVIDER;
 use clap::Subcommand;
 use jose::core::json::Object;
 use jose::core::{Algorithm, ContentEncryptionAlgorithm, JwsAlgorithm, KeyManagementAlgorithm};
 use jose::jwe::Decryption;
 use jose::jwt::{JwtBuilder, NumericDate, Validation};
-use jose::rustcrypto::PROVIDER;
 use serde_json::Value;
 
 use crate::Failure;

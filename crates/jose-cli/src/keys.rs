@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
+use crate::PROVIDER;
 use jose::core::KeyStore;
 use jose::core::json;
 use jose::jwk::{Jwk, JwkOptions, JwkSet};
-use jose::rustcrypto::PROVIDER;
 use zeroize::Zeroizing;
 
 use crate::Failure;

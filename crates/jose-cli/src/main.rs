@@ -22,6 +22,15 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
+/// The backend every command uses: RustCrypto, or aws-lc-rs when built
+/// with the `awslc` feature.
+#[cfg(not(feature = "awslc"))]
+pub(crate) const PROVIDER: jose::Provider = jose::rustcrypto::PROVIDER;
+/// The backend every command uses: RustCrypto, or aws-lc-rs when built
+/// with the `awslc` feature.
+#[cfg(feature = "awslc")]
+pub(crate) const PROVIDER: jose::Provider = jose::awslc::PROVIDER;
+
 /// JOSE from the command line: JSON Web Keys, Signatures, Encryption and
 /// Tokens.
 #[derive(Debug, Parser)]

@@ -41,6 +41,9 @@
 //!   family; or only some: `hmac`, `rsa`, `p256`, `p384`, `p521`, `k256`,
 //!   `ed25519`, `x25519`, `aes`, `pbes2`. An algorithm whose family is off
 //!   is reported as `Error::Unsupported`.
+//! - `awslc`: the aws-lc-rs backend ([`awslc::PROVIDER`]): every algorithm,
+//!   several times faster on RSA, P-256 and P-384; needs a C compiler to
+//!   build (and `std`).
 //! - `pkcs11`: the PKCS#11 backend (needs a PKCS#11 module at run time).
 //!
 //! An HS256-only JWT build:
@@ -54,6 +57,9 @@
 
 pub mod manual;
 
+/// The aws-lc-rs backend.
+#[cfg(feature = "awslc")]
+pub use jose_awslc as awslc;
 pub use jose_core as core;
 #[cfg(feature = "jwe")]
 pub use jose_jwe as jwe;
