@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Some("fuzz-smoke") => fuzz_smoke(5),
         _ => {
             eprintln!(
-                "usage: cargo xtask ci | demo | bench [ARGS...] | fuzz [TARGET] [SECONDS] | fuzz-smoke"
+                "usage: cargo xtask ci | demo | bench [ARGS...] | bench --compare | fuzz [TARGET] [SECONDS] | fuzz-smoke"
             );
             return ExitCode::from(2);
         }
@@ -659,6 +659,9 @@ fn private_temp_dir(prefix: &str) -> Result<PathBuf, String> {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
+    if args.first().is_some_and(|a| a == "--compare") {
+        return compare(args.get(1..).unwrap_or_default());
+    }
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "jose-tests"]).args(args);
     step("cargo bench", cmd)?;
@@ -669,6 +672,62 @@ fn bench(args: &[String]) -> Result<(), String> {
         step("allocations per operation", counts)?;
     }
     Ok(())
+}
+
+/// The comparison suite (`compare/`, outside the workspace): ours against
+/// the peers and the raw primitives, written to BENCHMARKS.md. It runs the
+/// suite twice, because jsonwebtoken's backend is process-global: once
+/// with jsonwebtoken on RustCrypto (and every other implementation), once
+/// for jsonwebtoken on aws-lc alone. Extra arguments go to criterion.
+fn compare(args: &[String]) -> Result<(), String> {
+    let dir = root().join("compare");
+    let target = dir.join("target");
+    let criterion = target.join("criterion");
+    // Results of an earlier run must not mix with this one.
+    if criterion.exists() {
+        std::fs::remove_dir_all(&criterion)
+            .map_err(|e| format!("cannot clear {}: {e}", criterion.display()))?;
+    }
+    let manifest = dir.join("Cargo.toml");
+    let runs = [
+        (
+            "rust_crypto",
+            None,
+            target.join("allocations-rust_crypto.jsonl"),
+        ),
+        (
+            "aws_lc",
+            Some("jsonwebtoken"),
+            target.join("allocations-aws_lc.jsonl"),
+        ),
+    ];
+    for (backend, only, out) in &runs {
+        let mut cmd = cargo();
+        cmd.arg("bench")
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .args(["--bench", "compare", "--"])
+            .args(args)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("JOSE_COMPARE_JSONWEBTOKEN", backend)
+            .env("JOSE_COMPARE_OUT", out);
+        if let Some(only) = only {
+            cmd.env("JOSE_COMPARE_ONLY", only);
+        }
+        step(&format!("comparison (jsonwebtoken on {backend})"), cmd)?;
+    }
+    let mut report = cargo();
+    report
+        .arg("run")
+        // The benchmark's profile: its dependencies are built already.
+        .args(["--profile", "bench"])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .args(["--bin", "report", "--"])
+        .arg(root().join("BENCHMARKS.md"))
+        .args(runs.iter().map(|(_, _, out)| out))
+        .env("CARGO_TARGET_DIR", &target);
+    step("BENCHMARKS.md", report)
 }
 
 /// Runs the fuzz targets of `fuzz/` with cargo-fuzz: `TARGET` alone, or every

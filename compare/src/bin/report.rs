@@ -1,0 +1,233 @@
+//! Writes BENCHMARKS.md from the comparison's results: criterion's medians
+//! (`target/criterion/<group>/<implementation>/new/`) and the allocation
+//! counts of each run (`JOSE_COMPARE_OUT` files given as arguments).
+//!
+//! `report OUT.md ALLOCATIONS.jsonl...`
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// One measured implementation of one operation.
+struct Row {
+    name: String,
+    median_ns: f64,
+    allocations: Option<u64>,
+}
+
+fn read_json(path: &Path) -> Option<Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// Every `new/` result under criterion's directory: (group, name, median).
+fn medians(dir: &Path) -> Vec<(String, String, f64)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "new") {
+                    let (Some(b), Some(est)) = (
+                        read_json(&p.join("benchmark.json")),
+                        read_json(&p.join("estimates.json")),
+                    ) else {
+                        continue;
+                    };
+                    let group = b["group_id"].as_str().unwrap_or_default().to_string();
+                    let name = b["function_id"].as_str().unwrap_or_default().to_string();
+                    if let Some(m) = est["median"]["point_estimate"].as_f64() {
+                        out.push((group, name, m));
+                    }
+                } else {
+                    stack.push(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn format_time(ns: f64) -> String {
+    if ns >= 1_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else if ns >= 1_000.0 {
+        format!("{:.2} µs", ns / 1_000.0)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn ratio(ns: f64, base: Option<f64>) -> String {
+    match base {
+        Some(b) if b > 0.0 => format!("{:.2}x", ns / b),
+        _ => "–".into(),
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    format!("{cpu}, {cores} cores available")
+}
+
+/// The versions of the peers and backends, from the suite's Cargo.lock.
+fn versions(lock: &Path) -> String {
+    let text = std::fs::read_to_string(lock).unwrap_or_default();
+    let wanted = [
+        "jsonwebtoken",
+        "jwt-simple",
+        "aws-lc-rs",
+        "aws-lc-sys",
+        "rsa",
+        "p256",
+        "p384",
+        "ed25519-dalek",
+        "hmac",
+        "aes-gcm",
+    ];
+    let mut found = Vec::new();
+    let mut name = None;
+    for line in text.lines() {
+        if let Some(n) = line.strip_prefix("name = ") {
+            name = Some(n.trim_matches('"').to_string());
+        } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take()) {
+            if wanted.contains(&n.as_str()) {
+                found.push(format!("{n} {}", v.trim_matches('"')));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found.join(", ")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (out, alloc_files) = args
+        .split_first()
+        .expect("usage: report OUT.md ALLOCATIONS...");
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| here.join("target"));
+
+    let mut allocations: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for f in alloc_files {
+        for line in std::fs::read_to_string(f).unwrap_or_default().lines() {
+            if let Ok(v) = serde_json::from_str::<Value>(line) {
+                if let (Some(g), Some(n), Some(a)) = (
+                    v["group"].as_str(),
+                    v["name"].as_str(),
+                    v["allocations"].as_u64(),
+                ) {
+                    allocations.insert((g.to_string(), n.to_string()), a);
+                }
+            }
+        }
+    }
+
+    let mut groups: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+    for (group, name, median_ns) in medians(&target.join("criterion")) {
+        let allocations = allocations.get(&(group.clone(), name.clone())).copied();
+        groups.entry(group).or_default().push(Row {
+            name,
+            median_ns,
+            allocations,
+        });
+    }
+
+    let order = |g: &str| -> (usize, String) {
+        let ops = [
+            "HS256",
+            "RS256",
+            "ES256",
+            "ES384",
+            "EdDSA",
+            "JWE dir",
+            "JWE A256KW",
+            "JWE RSA-OAEP-256",
+            "JWE ECDH-ES",
+        ];
+        let i = ops
+            .iter()
+            .position(|p| g.starts_with(p))
+            .unwrap_or(ops.len());
+        (i, g.to_string())
+    };
+    let mut names: Vec<&String> = groups.keys().collect();
+    names.sort_by_key(|g| order(g));
+
+    let mut md = String::new();
+    let _ = writeln!(md, "# Benchmarks\n");
+    let _ = writeln!(
+        md,
+        "Written by `cargo xtask bench --compare` (the suite is `compare/`). Every \
+         implementation first verifies (or decrypts) every other's tokens; then each \
+         operation is timed with criterion (median of 30 samples) on the same keys, \
+         the same ~300-byte claims (validated: signature, `exp`, `iss`, `aud`) and the \
+         same 1 KiB JWE payload, keys parsed once outside the timed region. \"Floor\" is \
+         the raw primitive on the same bytes. jsonwebtoken's backend is process-global, \
+         so its aws-lc row comes from a second run of the suite.\n"
+    );
+    let _ = writeln!(md, "- Machine: {}", machine());
+    let _ = writeln!(md, "- Versions: {}", versions(&here.join("Cargo.lock")));
+    let _ = writeln!(
+        md,
+        "- Allocations: Rust heap allocations of one operation (a counting global \
+         allocator); allocations inside C libraries (AWS-LC) are not seen.\n"
+    );
+    let _ = writeln!(md, "Reproduce: `cargo xtask bench --compare`.\n");
+    for g in names {
+        let rows = &groups[g];
+        let find = |n: &str| rows.iter().find(|r| r.name == n).map(|r| r.median_ns);
+        let ours_rc = find("jose (rustcrypto)");
+        let ours_lc = find("jose (aws-lc)");
+        let floor_rc = rows
+            .iter()
+            .find(|r| r.name.starts_with("floor (RustCrypto"))
+            .map(|r| r.median_ns);
+        let floor_lc = find("floor (aws-lc)");
+        let _ = writeln!(md, "## {g}\n");
+        let _ = writeln!(
+            md,
+            "| implementation | median | vs jose (rustcrypto) | vs jose (aws-lc) | vs RustCrypto floor | vs aws-lc floor | allocations |"
+        );
+        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        let mut sorted: Vec<&Row> = rows.iter().collect();
+        sorted.sort_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+        for r in sorted {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                r.name,
+                format_time(r.median_ns),
+                ratio(r.median_ns, ours_rc),
+                ratio(r.median_ns, ours_lc),
+                ratio(r.median_ns, floor_rc),
+                ratio(r.median_ns, floor_lc),
+                r.allocations.map_or_else(|| "–".into(), |a| a.to_string()),
+            );
+        }
+        let _ = writeln!(md);
+    }
+    std::fs::write(out, md).unwrap();
+    eprintln!("wrote {out}");
+}

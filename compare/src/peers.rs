@@ -1,0 +1,159 @@
+//! The peers, each on the same key and claims as ours.
+
+use jose_core::JwsAlgorithm;
+use jwt_simple::prelude as js;
+use jwt_simple::prelude::{ECDSAP256KeyPairLike as _, ECDSAP256PublicKeyLike as _};
+use jwt_simple::prelude::{ECDSAP384KeyPairLike as _, ECDSAP384PublicKeyLike as _};
+use jwt_simple::prelude::{EdDSAKeyPairLike as _, EdDSAPublicKeyLike as _, MACLike as _};
+use jwt_simple::prelude::{RSAKeyPairLike as _, RSAPublicKeyLike as _};
+
+use crate::{AUDIENCE, Claims, Custom, ISSUER, Impl, Keys, SUBJECT};
+
+/// Which `jsonwebtoken` backend this process uses, from
+/// `JOSE_COMPARE_JSONWEBTOKEN` (`rust_crypto`, the default, or `aws_lc`):
+/// its provider is process-global, so each backend gets its own run.
+pub fn jsonwebtoken_backend() -> &'static str {
+    match std::env::var("JOSE_COMPARE_JSONWEBTOKEN").as_deref() {
+        Ok("aws_lc") => "aws-lc",
+        _ => "RustCrypto",
+    }
+}
+
+/// Installs the chosen `jsonwebtoken` backend; call once at start.
+pub fn install_jsonwebtoken_backend() {
+    let provider = match jsonwebtoken_backend() {
+        "aws-lc" => &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER,
+        _ => &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER,
+    };
+    let _ = provider.install_default();
+}
+
+/// jsonwebtoken 12 with the installed backend.
+pub fn jsonwebtoken(keys: &Keys) -> Impl {
+    use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+    let (alg, encoding, decoding) = match keys.alg {
+        JwsAlgorithm::Hs256 => (
+            Algorithm::HS256,
+            EncodingKey::from_secret(&keys.secret()).unwrap(),
+            DecodingKey::from_secret(&keys.secret()).unwrap(),
+        ),
+        JwsAlgorithm::Rs256 => (
+            Algorithm::RS256,
+            EncodingKey::from_rsa_pem(keys.private_pem().as_bytes()).unwrap(),
+            DecodingKey::from_rsa_pem(keys.public_pem().as_bytes()).unwrap(),
+        ),
+        JwsAlgorithm::Es256 | JwsAlgorithm::Es384 => (
+            if keys.alg == JwsAlgorithm::Es256 {
+                Algorithm::ES256
+            } else {
+                Algorithm::ES384
+            },
+            EncodingKey::from_ec_pem(keys.private_pem().as_bytes()).unwrap(),
+            DecodingKey::from_ec_pem(keys.public_pem().as_bytes()).unwrap(),
+        ),
+        JwsAlgorithm::EdDsa => (
+            Algorithm::EdDSA,
+            EncodingKey::from_ed_pem(keys.private_pem().as_bytes()).unwrap(),
+            DecodingKey::from_ed_pem(keys.public_pem().as_bytes()).unwrap(),
+        ),
+        other => panic!("no jsonwebtoken case for {other}"),
+    };
+    let mut validation = Validation::new(alg);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[AUDIENCE]);
+    let header = Header::new(alg);
+    let claims = Claims::new();
+    Impl {
+        name: format!("jsonwebtoken ({})", jsonwebtoken_backend()),
+        sign: Box::new(move || jsonwebtoken::encode(&header, &claims, &encoding).unwrap()),
+        verify: Box::new(move |token| {
+            let data = jsonwebtoken::decode::<Claims>(token, &decoding, &validation)
+                .map_err(|e| e.to_string())?;
+            Ok((data.claims.sub, data.claims.custom.scope))
+        }),
+    }
+}
+
+/// jwt-simple 0.15 (its pure-Rust build).
+pub fn jwt_simple(keys: &Keys) -> Impl {
+    let options = || js::VerificationOptions {
+        allowed_issuers: Some(js::HashSet::from([ISSUER.to_string()])),
+        allowed_audiences: Some(js::HashSet::from([AUDIENCE.to_string()])),
+        ..Default::default()
+    };
+    let claims = || {
+        js::Claims::with_custom_claims(
+            JsCustom {
+                custom: Custom::new(),
+            },
+            js::Duration::from_hours(1),
+        )
+        .with_issuer(ISSUER)
+        .with_subject(SUBJECT)
+        .with_audience(AUDIENCE)
+        .with_jwt_id("6f1d2c3e-4a5b-4c7d-8e9f-0a1b2c3d4e5f")
+    };
+    let seen = |c: js::JWTClaims<JsCustom>| -> Result<crate::Seen, String> {
+        Ok((c.subject.unwrap_or_default(), c.custom.custom.scope))
+    };
+    macro_rules! pair {
+        ($sign:expr, $verify:expr) => {{
+            let (sk, pk) = ($sign, $verify);
+            let opts = options();
+            (
+                Box::new(move || sk.sign(claims()).unwrap()) as Box<dyn Fn() -> String>,
+                Box::new(move |t: &str| {
+                    pk.verify_token::<JsCustom>(t, Some(opts.clone()))
+                        .map_err(|e| e.to_string())
+                        .and_then(seen)
+                }) as Box<dyn Fn(&str) -> Result<crate::Seen, String>>,
+            )
+        }};
+    }
+    let (sign, verify) = match keys.alg {
+        JwsAlgorithm::Hs256 => {
+            let key = js::HS256Key::from_bytes(&keys.secret());
+            let opts = options();
+            let check = key.clone();
+            (
+                Box::new(move || key.authenticate(claims()).unwrap()) as Box<dyn Fn() -> String>,
+                Box::new(move |t: &str| {
+                    check
+                        .verify_token::<JsCustom>(t, Some(opts.clone()))
+                        .map_err(|e| e.to_string())
+                        .and_then(seen)
+                }) as Box<dyn Fn(&str) -> Result<crate::Seen, String>>,
+            )
+        }
+        JwsAlgorithm::Rs256 => pair!(
+            js::RS256KeyPair::from_pem(&keys.private_pem()).unwrap(),
+            js::RS256PublicKey::from_pem(&keys.public_pem()).unwrap()
+        ),
+        JwsAlgorithm::Es256 => pair!(
+            js::ES256KeyPair::from_pem(&keys.private_pem()).unwrap(),
+            js::ES256PublicKey::from_pem(&keys.public_pem()).unwrap()
+        ),
+        JwsAlgorithm::Es384 => pair!(
+            js::ES384KeyPair::from_pem(&keys.private_pem()).unwrap(),
+            js::ES384PublicKey::from_pem(&keys.public_pem()).unwrap()
+        ),
+        JwsAlgorithm::EdDsa => pair!(
+            js::Ed25519KeyPair::from_pem(&keys.private_pem()).unwrap(),
+            js::Ed25519PublicKey::from_pem(&keys.public_pem()).unwrap()
+        ),
+        other => panic!("no jwt-simple case for {other}"),
+    };
+    Impl {
+        name: "jwt-simple (RustCrypto)".into(),
+        sign,
+        verify,
+    }
+}
+
+/// jwt-simple's custom claims: ours, flattened (its own struct holds the
+/// registered ones).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct JsCustom {
+    #[serde(flatten)]
+    custom: Custom,
+}
