@@ -223,6 +223,7 @@ pub fn jws_impls(keys: &Keys) -> Vec<Impl> {
     }
     all.push(peers::jsonwebtoken(keys));
     all.push(peers::jwt_simple(keys));
+    all.push(peers::josekit(keys));
     all
 }
 
@@ -327,6 +328,7 @@ pub fn jwe_impls(
     vec![
         ours_jwe(jose_rustcrypto::PROVIDER, jwk, alg, enc),
         ours_jwe(jose_awslc::PROVIDER, jwk, alg, enc),
+        peers::josekit_jwe(jwk, alg, enc),
     ]
 }
 

@@ -157,3 +157,111 @@ pub struct JsCustom {
     #[serde(flatten)]
     custom: Custom,
 }
+
+/// josekit 0.10 (OpenSSL): its JWT API, claims validated with its
+/// `JwtPayloadValidator`.
+pub fn josekit(keys: &Keys) -> Impl {
+    use josekit::jws::{self, JwsHeader, JwsSigner, JwsVerifier};
+    use josekit::jwt::{self, JwtPayload, JwtPayloadValidator};
+    let (signer, verifier): (Box<dyn JwsSigner>, Box<dyn JwsVerifier>) = match keys.alg {
+        JwsAlgorithm::Hs256 => (
+            Box::new(jws::HS256.signer_from_bytes(keys.secret()).unwrap()),
+            Box::new(jws::HS256.verifier_from_bytes(keys.secret()).unwrap()),
+        ),
+        JwsAlgorithm::Rs256 => (
+            Box::new(jws::RS256.signer_from_pem(keys.private_pem()).unwrap()),
+            Box::new(jws::RS256.verifier_from_pem(keys.public_pem()).unwrap()),
+        ),
+        JwsAlgorithm::Es256 => (
+            Box::new(jws::ES256.signer_from_pem(keys.private_pem()).unwrap()),
+            Box::new(jws::ES256.verifier_from_pem(keys.public_pem()).unwrap()),
+        ),
+        JwsAlgorithm::Es384 => (
+            Box::new(jws::ES384.signer_from_pem(keys.private_pem()).unwrap()),
+            Box::new(jws::ES384.verifier_from_pem(keys.public_pem()).unwrap()),
+        ),
+        JwsAlgorithm::EdDsa => (
+            Box::new(jws::EdDSA.signer_from_pem(keys.private_pem()).unwrap()),
+            Box::new(jws::EdDSA.verifier_from_pem(keys.public_pem()).unwrap()),
+        ),
+        other => panic!("no josekit case for {other}"),
+    };
+    let claims = match serde_json::to_value(Claims::new()) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => panic!("claims are an object"),
+    };
+    let payload = JwtPayload::from_map(claims).unwrap();
+    let mut header = JwsHeader::new();
+    header.set_token_type("JWT");
+    Impl {
+        name: "josekit (OpenSSL)".into(),
+        sign: Box::new(move || {
+            jwt::encode_with_signer(&payload, &header, signer.as_ref()).unwrap()
+        }),
+        verify: Box::new(move |token| {
+            let (payload, _) =
+                jwt::decode_with_verifier(token, verifier.as_ref()).map_err(|e| e.to_string())?;
+            let mut validator = JwtPayloadValidator::new();
+            validator.set_base_time(std::time::SystemTime::now());
+            validator.set_issuer(ISSUER);
+            validator.set_audience(AUDIENCE);
+            validator.validate(&payload).map_err(|e| e.to_string())?;
+            let scope = payload
+                .claim("scope")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            Ok((payload.subject().unwrap_or_default().to_string(), scope))
+        }),
+    }
+}
+
+/// josekit's JWE (compact) of the payload under `jwk`.
+pub fn josekit_jwe(
+    jwk: &jose_jwk::Jwk,
+    alg: jose_core::KeyManagementAlgorithm,
+    enc: jose_core::ContentEncryptionAlgorithm,
+) -> crate::JweImpl {
+    use jose_core::KeyManagementAlgorithm as K;
+    use jose_jwk::{Key, KeyFormat};
+    use josekit::jwe::{self, JweDecrypter, JweEncrypter, JweHeader};
+    let secret = || match jwk.key() {
+        Key::Oct(k) => k.k().expose().to_vec(),
+        _ => panic!("not a symmetric key"),
+    };
+    let private = || jwk.to_pem(KeyFormat::Pkcs8).unwrap().to_string();
+    let public = || jwk.to_pem(KeyFormat::Spki).unwrap().to_string();
+    let (encrypter, decrypter): (Box<dyn JweEncrypter>, Box<dyn JweDecrypter>) = match alg {
+        K::Dir => (
+            Box::new(jwe::Dir.encrypter_from_bytes(secret()).unwrap()),
+            Box::new(jwe::Dir.decrypter_from_bytes(secret()).unwrap()),
+        ),
+        K::A256Kw => (
+            Box::new(jwe::A256KW.encrypter_from_bytes(secret()).unwrap()),
+            Box::new(jwe::A256KW.decrypter_from_bytes(secret()).unwrap()),
+        ),
+        K::RsaOaep256 => (
+            Box::new(jwe::RSA_OAEP_256.encrypter_from_pem(public()).unwrap()),
+            Box::new(jwe::RSA_OAEP_256.decrypter_from_pem(private()).unwrap()),
+        ),
+        K::EcdhEsA256Kw => (
+            Box::new(jwe::ECDH_ES_A256KW.encrypter_from_pem(public()).unwrap()),
+            Box::new(jwe::ECDH_ES_A256KW.decrypter_from_pem(private()).unwrap()),
+        ),
+        other => panic!("no josekit case for {other}"),
+    };
+    let mut header = JweHeader::new();
+    header.set_content_encryption(enc.name());
+    let payload = crate::payload();
+    crate::JweImpl {
+        name: "josekit (OpenSSL)".into(),
+        encrypt: Box::new(move || {
+            jwe::serialize_compact(&payload, &header, encrypter.as_ref()).unwrap()
+        }),
+        decrypt: Box::new(move |token| {
+            jwe::deserialize_compact(token, decrypter.as_ref())
+                .map(|(p, _)| p)
+                .map_err(|e| e.to_string())
+        }),
+    }
+}

@@ -302,18 +302,36 @@ macro_rules! header_members {
                 }
             )?)+
 
-            /// Takes the registered members out of `obj`, checking each one's
-            /// type and value, in the order of the table.
-            fn take_registered(obj: &mut Object) -> Result<Self, Error> {
-                Ok(Self {
-                    $(
-                        $field: match obj.remove($name) {
-                            Some(v) => Some(<$codec as Codec>::parse($name, v)?),
-                            None => None,
-                        },
-                    )+
-                    other: Object::new(),
-                })
+            /// Sorts the members of `obj` into the typed fields and
+            /// [`Header::other`] in one pass, checking each registered
+            /// member's type and value. When several are wrong, the error
+            /// is the one of the first in the order of the table.
+            fn sort_members(obj: Object) -> Result<Self, Error> {
+                let mut header = Self::default();
+                let mut first_error: Option<(usize, Error)> = None;
+                for (name, value) in obj {
+                    let parsed = match name.as_str() {
+                        $( $name => <$codec as Codec>::parse($name, value)
+                            .map(|v| header.$field = Some(v)), )+
+                        _ => {
+                            header.other.insert(name, value);
+                            continue;
+                        }
+                    };
+                    if let Err(e) = parsed {
+                        let rank = REGISTERED
+                            .iter()
+                            .position(|n| *n == name)
+                            .unwrap_or(usize::MAX);
+                        if first_error.as_ref().is_none_or(|(first, _)| rank < *first) {
+                            first_error = Some((rank, e));
+                        }
+                    }
+                }
+                match first_error {
+                    Some((_, e)) => Err(e),
+                    None => Ok(header),
+                }
             }
 
             /// The members that are not registered, as parsed or set. A
@@ -424,10 +442,8 @@ impl Header {
     /// # Errors
     ///
     /// As [`Header::from_json`].
-    pub fn from_object(mut obj: Object) -> Result<Self, Error> {
-        let mut header = Self::take_registered(&mut obj)?;
-        header.other = obj;
-        Ok(header)
+    pub fn from_object(obj: Object) -> Result<Self, Error> {
+        Self::sort_members(obj)
     }
 
     /// Sets any member by name: a registered one is checked and typed as
