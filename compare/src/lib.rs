@@ -224,6 +224,7 @@ pub fn jws_impls(keys: &Keys) -> Vec<Impl> {
     all.push(peers::jsonwebtoken(keys));
     all.push(peers::jwt_simple(keys));
     all.push(peers::josekit(keys));
+    all.push(peers::oxitoken(keys));
     all
 }
 

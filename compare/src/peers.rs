@@ -265,3 +265,126 @@ pub fn josekit_jwe(
         }),
     }
 }
+
+/// oxitoken's header: `alg` and `typ`.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct OxHeader {
+    alg: oxitoken::Algorithm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    typ: Option<String>,
+}
+
+impl oxitoken::header::Alg for OxHeader {
+    fn alg(&self) -> oxitoken::Algorithm {
+        self.alg
+    }
+}
+
+impl oxitoken::claims::Iss for Claims {
+    fn iss(&self) -> &str {
+        &self.iss
+    }
+}
+
+impl oxitoken::claims::Aud for Claims {
+    fn aud(&self) -> impl Iterator<Item = impl AsRef<str>> {
+        std::iter::once(self.aud.as_str())
+    }
+}
+
+impl oxitoken::claims::Exp for Claims {
+    fn exp(&self) -> i64 {
+        i64::try_from(self.exp).unwrap_or(i64::MAX)
+    }
+}
+
+/// oxitoken 0.1 (aws-lc-rs, patched to build against aws-lc-rs 1.15+):
+/// its validation pipeline with issuer, audience and expiry validators.
+pub fn oxitoken(keys: &Keys) -> Impl {
+    use aws_lc_rs::signature::{self as lc, KeyPair as _};
+    use oxitoken::Algorithm as A;
+    use oxitoken::crypto::aws_lc::AwsLcVerificationKey;
+    use oxitoken::validation::{StaticKeyProvider, ValidationPipeline};
+    let der = || keys.jwk.to_der(jose_jwk::KeyFormat::Pkcs8).unwrap();
+    let parsed = |alg: &'static dyn lc::VerificationAlgorithm, public: &[u8]| {
+        AwsLcVerificationKey::try_from(lc::ParsedPublicKey::new(alg, public).unwrap()).unwrap()
+    };
+    type Sign = Box<dyn Fn(&OxHeader, &Claims) -> String>;
+    let (alg, sign, verifying): (A, Sign, AwsLcVerificationKey) = match keys.alg {
+        JwsAlgorithm::Hs256 => {
+            let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &keys.secret());
+            let check = AwsLcVerificationKey::try_from(key.clone()).unwrap();
+            (
+                A::HS256,
+                Box::new(move |h, c| oxitoken::encoding::encode(&key, h, c).unwrap()),
+                check,
+            )
+        }
+        JwsAlgorithm::Rs256 => {
+            let key = lc::RsaKeyPair::from_pkcs8(&der()).unwrap();
+            let check = parsed(&lc::RSA_PKCS1_2048_8192_SHA256, key.public_key().as_ref());
+            (
+                A::RS256,
+                Box::new(move |h, c| oxitoken::encoding::encode(&key, h, c).unwrap()),
+                check,
+            )
+        }
+        JwsAlgorithm::Es256 | JwsAlgorithm::Es384 => {
+            let (alg, signing, verification): (
+                A,
+                &'static lc::EcdsaSigningAlgorithm,
+                &'static dyn lc::VerificationAlgorithm,
+            ) = if keys.alg == JwsAlgorithm::Es256 {
+                (
+                    A::ES256,
+                    &lc::ECDSA_P256_SHA256_FIXED_SIGNING,
+                    &lc::ECDSA_P256_SHA256_FIXED,
+                )
+            } else {
+                (
+                    A::ES384,
+                    &lc::ECDSA_P384_SHA384_FIXED_SIGNING,
+                    &lc::ECDSA_P384_SHA384_FIXED,
+                )
+            };
+            let key = lc::EcdsaKeyPair::from_pkcs8(signing, &der()).unwrap();
+            let check = parsed(verification, key.public_key().as_ref());
+            (
+                alg,
+                Box::new(move |h, c| oxitoken::encoding::encode(&key, h, c).unwrap()),
+                check,
+            )
+        }
+        JwsAlgorithm::EdDsa => {
+            let key = lc::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der()).unwrap();
+            let check = parsed(&lc::ED25519, key.public_key().as_ref());
+            (
+                A::EdDSA,
+                Box::new(move |h, c| oxitoken::encoding::encode(&key, h, c).unwrap()),
+                check,
+            )
+        }
+        other => panic!("no oxitoken case for {other}"),
+    };
+    let validator =
+        ValidationPipeline::<OxHeader, Claims, _>::builder(StaticKeyProvider::from(verifying))
+            .with_issuer_validator(ISSUER)
+            .with_audience_validator(AUDIENCE)
+            .with_expiration_validator()
+            .build();
+    let header = OxHeader {
+        alg,
+        typ: Some("JWT".into()),
+    };
+    let claims = Claims::new();
+    Impl {
+        name: "oxitoken (aws-lc)".into(),
+        sign: Box::new(move || sign(&header, &claims)),
+        verify: Box::new(move |token| {
+            let (_, claims) = validator
+                .verify(token.as_bytes())
+                .map_err(|e| format!("{e:?}"))?;
+            Ok((claims.sub, claims.custom.scope))
+        }),
+    }
+}

@@ -519,44 +519,47 @@ fn setup_interop_peer() -> Result<(), String> {
     Ok(())
 }
 
+/// Whether a command is on the `PATH`.
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Installs Debian packages when we are root; `false` (nothing done) when
+/// we are not.
+fn apt_install(packages: &[&str]) -> Result<bool, String> {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    if !root {
+        return Ok(false);
+    }
+    let mut update = Command::new("apt-get");
+    update.args(["update", "-qq"]);
+    step("apt-get update", update)?;
+    let mut install = Command::new("apt-get");
+    install
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    step(&format!("apt-get install {}", packages.join(" ")), install)?;
+    Ok(true)
+}
+
 /// Installs SoftHSM2 from Debian's packages when it is missing and we are
 /// root, then builds a fresh, isolated test token with
 /// `shared/pkcs11/softhsm-setup.sh`. Returns the variables the PKCS#11 tests
 /// read (`SOFTHSM2_CONF`, `PKCS11_MODULE`, ...). Without SoftHSM2 (not root,
 /// no package) it says so in one line and the PKCS#11 tests fail under CI.
 fn setup_softhsm() -> Result<Vec<(String, String)>, String> {
-    let have = |tool: &str| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if !have("softhsm2-util") || !have("pkcs11-tool") {
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| o.stdout.starts_with(b"0"));
-        if !root {
-            eprintln!(
-                "xtask: SoftHSM2 is missing: install the Debian packages softhsm2 and opensc (the PKCS#11 tests need them)"
-            );
-            return Ok(Vec::new());
-        }
-        let mut update = Command::new("apt-get");
-        update.args(["update", "-qq"]);
-        step("apt-get update", update)?;
-        let mut install = Command::new("apt-get");
-        install
-            .args([
-                "install",
-                "-y",
-                "-qq",
-                "--no-install-recommends",
-                "softhsm2",
-                "opensc",
-            ])
-            .env("DEBIAN_FRONTEND", "noninteractive");
-        step("apt-get install softhsm2 opensc", install)?;
+    if (!have("softhsm2-util") || !have("pkcs11-tool")) && !apt_install(&["softhsm2", "opensc"])? {
+        eprintln!(
+            "xtask: SoftHSM2 is missing: install the Debian packages softhsm2 and opensc (the PKCS#11 tests need them)"
+        );
+        return Ok(Vec::new());
     }
     let script = root().join("../shared/pkcs11/softhsm-setup.sh");
     if !script.is_file() {
@@ -678,11 +681,28 @@ fn bench(args: &[String]) -> Result<(), String> {
 /// the peers and the raw primitives, written to BENCHMARKS.md. It runs the
 /// suite twice, because jsonwebtoken's backend is process-global: once
 /// with jsonwebtoken on RustCrypto (and every other implementation), once
-/// for jsonwebtoken on aws-lc alone. Extra arguments go to criterion.
+/// for jsonwebtoken on aws-lc alone. Extra arguments go to criterion;
+/// `--prepare` alone only writes the patched oxitoken it builds with.
 fn compare(args: &[String]) -> Result<(), String> {
     let dir = root().join("compare");
     let target = dir.join("target");
     let criterion = target.join("criterion");
+    // josekit builds on the system's OpenSSL; aws-lc-sys needs a C compiler.
+    let openssl = Command::new("pkg-config")
+        .args(["--exists", "openssl"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if (!openssl || !have("cc")) && !apt_install(&["libssl-dev", "pkg-config", "gcc", "libc6-dev"])?
+    {
+        return Err(
+            "the comparison needs OpenSSL's headers, pkg-config and a C compiler: install the Debian packages libssl-dev, pkg-config and gcc".into(),
+        );
+    }
+    patch_oxitoken(&target)?;
+    // `--prepare`: only the patched oxitoken, to use cargo in compare/ by hand.
+    if args.first().is_some_and(|a| a == "--prepare") {
+        return Ok(());
+    }
     // Results of an earlier run must not mix with this one.
     if criterion.exists() {
         std::fs::remove_dir_all(&criterion)
@@ -728,6 +748,127 @@ fn compare(args: &[String]) -> Result<(), String> {
         .args(runs.iter().map(|(_, _, out)| out))
         .env("CARGO_TARGET_DIR", &target);
     step("BENCHMARKS.md", report)
+}
+
+/// The oxitoken release the comparison measures.
+const OXITOKEN: &str = "0.1.0";
+
+/// Makes the copy of oxitoken that `compare/Cargo.toml` patches in
+/// (`target/patched/oxitoken`). oxitoken 0.1.0, its only release, tells
+/// aws-lc-rs algorithms apart by address (`ptr::addr_eq(kalg, &raw const
+/// ALG)`), which does not compile against aws-lc-rs 1.15 or later, where
+/// the algorithms are `const`s (E0745); jsonwebtoken's aws-lc backend needs
+/// 1.15+. The copy compares them by value instead: `==` for the signing
+/// algorithms (which derive `PartialEq`), their `Debug` names for the
+/// verification ones (a `dyn` trait object; oxitoken maps them once, when
+/// a verification key is made), and its `[lints]` tables go (cargo would
+/// apply its `warnings = "deny"` to a path dependency, and the newer
+/// aws-lc-rs deprecates names it uses). Nothing else changes. The crate comes from
+/// crates.io through cargo's own cache; only this rewrite is ours.
+fn patch_oxitoken(target: &Path) -> Result<(), String> {
+    let patched = target.join("patched");
+    let dest = patched.join("oxitoken");
+    let marker = dest.join(".jose-patched");
+    if marker.exists() {
+        return Ok(());
+    }
+    // A throwaway manifest that depends on oxitoken alone, to have cargo
+    // fetch it and say where its sources are.
+    let fetch = patched.join("fetch");
+    let io = |e: std::io::Error| format!("preparing oxitoken: {e}");
+    std::fs::create_dir_all(fetch.join("src")).map_err(io)?;
+    std::fs::write(
+        fetch.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"fetch-oxitoken\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\noxitoken = {{ version = \"={OXITOKEN}\", default-features = false }}\n"
+        ),
+    )
+    .map_err(io)?;
+    std::fs::write(fetch.join("src/lib.rs"), "").map_err(io)?;
+    let out = cargo()
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(fetch.join("Cargo.toml"))
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err("cargo metadata failed for oxitoken".into());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let needle = format!("oxitoken-{OXITOKEN}/Cargo.toml\"");
+    let end = text
+        .find(&needle)
+        .ok_or("cargo metadata does not list oxitoken")?;
+    let start = text
+        .get(..end)
+        .and_then(|before| before.rfind('"'))
+        .ok_or("cannot read oxitoken's path")?;
+    let source = PathBuf::from(
+        text.get(start + 1..end + needle.len() - "/Cargo.toml\"".len())
+            .ok_or("cannot read oxitoken's path")?,
+    );
+    copy_dir(&source, &dest).map_err(io)?;
+    for (file, rewrite) in [
+        ("src/crypto/aws_lc/sign.rs", "by value"),
+        ("src/crypto/aws_lc/verify.rs", "by name"),
+    ] {
+        let path = dest.join(file);
+        let code = std::fs::read_to_string(&path).map_err(io)?;
+        let mut fixed = String::with_capacity(code.len());
+        let mut rest = code.as_str();
+        while let Some(at) = rest.find("std::ptr::addr_eq(kalg, &raw const ") {
+            let (before, after) = rest.split_at(at);
+            let after = after
+                .strip_prefix("std::ptr::addr_eq(kalg, &raw const ")
+                .ok_or("unexpected oxitoken source")?;
+            let close = after.find(')').ok_or("unexpected oxitoken source")?;
+            let (name, tail) = after.split_at(close);
+            fixed.push_str(before);
+            if rewrite == "by value" {
+                fixed.push_str(&format!("*kalg == {name}"));
+            } else {
+                fixed.push_str(&format!(
+                    "format!(\"{{kalg:?}}\") == format!(\"{{:?}}\", {name})"
+                ));
+            }
+            rest = tail.strip_prefix(')').ok_or("unexpected oxitoken source")?;
+        }
+        fixed.push_str(rest);
+        std::fs::write(&path, fixed).map_err(io)?;
+    }
+    // Its manifest denies warnings, which cargo applies to a path
+    // dependency (it caps them only for registry crates): the newer
+    // aws-lc-rs deprecates names it uses. Lints are not this copy's job.
+    let manifest = dest.join("Cargo.toml");
+    let toml = std::fs::read_to_string(&manifest).map_err(io)?;
+    let kept: Vec<&str> = toml
+        .split_inclusive('\n')
+        .scan(false, |in_lints, line| {
+            if line.starts_with('[') {
+                *in_lints = line.starts_with("[lints");
+            }
+            Some((!*in_lints).then_some(line))
+        })
+        .flatten()
+        .collect();
+    std::fs::write(&manifest, kept.concat()).map_err(io)?;
+    std::fs::write(&marker, "patched by cargo xtask bench --compare\n").map_err(io)?;
+    Ok(())
+}
+
+/// Copies a directory tree.
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&path, &dest)?;
+        } else {
+            std::fs::copy(&path, &dest)?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs the fuzz targets of `fuzz/` with cargo-fuzz: `TARGET` alone, or every
