@@ -142,6 +142,16 @@ fn main() {
         }
     }
 
+    if only_peer.is_none() {
+        use jose_compare::scaling;
+        for provider in [jose_rustcrypto::PROVIDER, jose_awslc::PROVIDER] {
+            scaling::threads(&mut c, provider, jose_core::JwsAlgorithm::Hs256);
+            scaling::threads(&mut c, provider, jose_core::JwsAlgorithm::Es256);
+        }
+        scaling::key_set(&mut c, jose_rustcrypto::PROVIDER);
+        scaling::payload_sizes(&mut c, jose_rustcrypto::PROVIDER);
+    }
+
     if let Ok(out) = std::env::var("JOSE_COMPARE_OUT") {
         std::fs::write(&out, allocations).unwrap();
     }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod floor;
 pub mod peers;
+pub mod scaling;
 
 /// The issuer, audience and subject every token carries and every verifier
 /// checks.

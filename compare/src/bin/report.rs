@@ -194,9 +194,16 @@ fn main() {
         "- Allocations: Rust heap allocations of one operation (a counting global \
          allocator); allocations inside C libraries (AWS-LC) are not seen.\n"
     );
+    let _ = writeln!(
+        md,
+        "Scaling (at the end): per-verification time on one thread and on two (wall \
+         time over both threads' work: the ratio is the throughput gain), a key found \
+         by `kid` in a JWK Set of one key and of 1,000, and JWS verification across \
+         payload sizes.\n"
+    );
     let _ = writeln!(md, "Reproduce: `cargo xtask bench --compare`.\n");
-    for g in names {
-        let rows = &groups[g];
+    for g in names.iter().filter(|g| !g.starts_with("Scaling")) {
+        let rows = &groups[g.as_str()];
         let find = |n: &str| rows.iter().find(|r| r.name == n).map(|r| r.median_ns);
         let ours_rc = find("jose (rustcrypto)");
         let ours_lc = find("jose (aws-lc)");
@@ -224,6 +231,40 @@ fn main() {
                 ratio(r.median_ns, floor_rc),
                 ratio(r.median_ns, floor_lc),
                 r.allocations.map_or_else(|| "–".into(), |a| a.to_string()),
+            );
+        }
+        let _ = writeln!(md);
+    }
+    for g in names.iter().filter(|g| g.starts_with("Scaling")) {
+        let rows = &groups[g.as_str()];
+        let mut sorted: Vec<&Row> = rows.iter().collect();
+        // "1 thread" before "2 threads", "1 keys" before "1000 keys", sizes
+        // in order: by the leading number.
+        let lead = |r: &Row| -> u64 {
+            r.name
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        };
+        sorted.sort_by_key(|r| lead(r));
+        let first = sorted.first().map(|r| r.median_ns);
+        let _ = writeln!(md, "## {g}\n");
+        let _ = writeln!(md, "| case | median | vs the first | per byte |");
+        let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+        for r in sorted {
+            let per_byte = if r.name.ends_with(" B") && lead(r) > 0 {
+                format!("{:.2} ns", r.median_ns / lead(r) as f64)
+            } else {
+                "–".into()
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} |",
+                r.name,
+                format_time(r.median_ns),
+                ratio(r.median_ns, first),
+                per_byte
             );
         }
         let _ = writeln!(md);
