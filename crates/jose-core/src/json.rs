@@ -180,11 +180,14 @@ impl<'de> Visitor<'de> for Strict<'_> {
     }
 }
 
-/// The member names of one object, for duplicate checks: the first eight
-/// inline, the rest in a vector.
+/// The member names of one object, for duplicate checks: the first
+/// sixteen inline (a typical claims set has ten to fifteen), the rest in a
+/// vector.
 #[derive(Debug, Default)]
 pub struct Names<'de> {
-    inline: [Option<Cow<'de, str>>; 8],
+    inline: [Option<Cow<'de, str>>; 16],
+    /// How many of `inline` are filled (from the start).
+    filled: usize,
     more: Vec<Cow<'de, str>>,
 }
 
@@ -196,8 +199,11 @@ impl<'de> Names<'de> {
             *duplicate.borrow_mut() = Some(name.into_owned());
             return false;
         }
-        match self.inline.iter_mut().find(|slot| slot.is_none()) {
-            Some(slot) => *slot = Some(name),
+        match self.inline.get_mut(self.filled) {
+            Some(slot) => {
+                *slot = Some(name);
+                self.filled += 1;
+            }
             None => self.more.push(name),
         }
         true
@@ -205,7 +211,8 @@ impl<'de> Names<'de> {
 
     /// Whether `name` is among the names.
     pub fn contains(&self, name: &str) -> bool {
-        self.inline.iter().flatten().any(|n| n == name) || self.more.iter().any(|n| n == name)
+        let inline = self.inline.get(..self.filled).unwrap_or_default();
+        inline.iter().flatten().any(|n| n == name) || self.more.iter().any(|n| n == name)
     }
 }
 
