@@ -202,6 +202,7 @@ fn main() {
          payload sizes.\n"
     );
     let _ = writeln!(md, "Reproduce: `cargo xtask bench --compare`.\n");
+    targets(&mut md, &groups);
     for g in names.iter().filter(|g| !g.starts_with("Scaling")) {
         let rows = &groups[g.as_str()];
         let find = |n: &str| rows.iter().find(|r| r.name == n).map(|r| r.median_ns);
@@ -271,4 +272,165 @@ fn main() {
     }
     std::fs::write(out, md).unwrap();
     eprintln!("wrote {out}");
+}
+
+/// The performance issue's targets, checked on this run's medians: one
+/// row each, met or not, with the figures it compares.
+fn targets(md: &mut String, groups: &BTreeMap<String, Vec<Row>>) {
+    let get = |group: &str, name: &str| -> Option<&Row> {
+        groups.get(group)?.iter().find(|r| r.name.starts_with(name))
+    };
+    let median = |group: &str, name: &str| get(group, name).map(|r| r.median_ns);
+    let mut rows: Vec<(String, Option<bool>, String)> = Vec::new();
+    let mut check = |what: String, got: Option<(bool, String)>| match got {
+        Some((ok, detail)) => rows.push((what, Some(ok), detail)),
+        None => rows.push((what, None, "not measured in this run".into())),
+    };
+    for op in ["sign", "verify"] {
+        let g = format!("HS256 {op}");
+        let ours = median(&g, "jose (rustcrypto)");
+        let peer = median(&g, "jsonwebtoken (RustCrypto)");
+        check(
+            format!(
+                "HS256 {op}: jose (rustcrypto) at least 1.5x faster than jsonwebtoken (RustCrypto)"
+            ),
+            ours.zip(peer)
+                .map(|(o, p)| (p / o >= 1.5, format!("{:.2}x", p / o))),
+        );
+        for backend in ["rustcrypto", "aws-lc"] {
+            let ours = median(&g, &format!("jose ({backend})"));
+            let ox = median(&g, "oxitoken");
+            check(
+                format!("HS256 {op}: jose ({backend}) no slower than oxitoken"),
+                ours.zip(ox)
+                    .map(|(o, x)| (o <= x, format!("{} vs {}", format_time(o), format_time(x)))),
+            );
+        }
+        let floor = median(&g, "floor (RustCrypto");
+        let limit = if op == "sign" { 300.0 } else { 600.0 };
+        check(
+            format!(
+                "HS256 {op}: JOSE overhead over the HMAC floor at most {limit:.0} ns (rustcrypto)"
+            ),
+            ours.zip(floor)
+                .map(|(o, f)| (o - f <= limit, format!("{:.0} ns", o - f))),
+        );
+        let most = if op == "sign" { 4 } else { 6 };
+        check(
+            format!(
+                "HS256 {op}: at most {most} allocations (rustcrypto, one-call API, into a user struct)"
+            ),
+            get(&g, "jose (rustcrypto)")
+                .and_then(|r| r.allocations)
+                .map(|a| (a <= most, format!("{a}"))),
+        );
+    }
+    for op in ["encrypt", "decrypt"] {
+        let g = format!("JWE dir+A256GCM {op}");
+        for (backend, floor) in [
+            ("rustcrypto", "floor (RustCrypto"),
+            ("aws-lc", "floor (aws-lc"),
+        ] {
+            let ours = median(&g, &format!("jose ({backend})"));
+            let f = median(&g, floor);
+            check(
+                format!(
+                    "JWE dir+A256GCM {op}: jose ({backend}) within 1.5x of raw AES-GCM ({floor})"
+                ),
+                ours.zip(f)
+                    .map(|(o, f)| (o / f <= 1.5, format!("{:.2}x", o / f))),
+            );
+        }
+    }
+    for alg in ["RS256", "ES256", "ES384", "EdDSA"] {
+        for op in ["sign", "verify"] {
+            let g = format!("{alg} {op}");
+            let ours = median(&g, "jose (rustcrypto)");
+            let floor = median(&g, "floor (RustCrypto");
+            check(
+                format!("{g}: jose (rustcrypto) within 3% of the RustCrypto floor"),
+                ours.zip(floor)
+                    .map(|(o, f)| (o / f <= 1.03, format!("{:.3}x", o / f))),
+            );
+        }
+    }
+    let mut all_ops: Vec<&String> = groups
+        .keys()
+        .filter(|g| !g.starts_with("Scaling"))
+        .collect();
+    all_ops.sort();
+    for g in all_ops {
+        let ours = median(g, "jose (aws-lc)");
+        let fastest = groups[g.as_str()]
+            .iter()
+            .filter(|r| {
+                !(r.name.starts_with("jose (")
+                    || r.name.starts_with("jose builder")
+                    || r.name.starts_with("floor"))
+            })
+            .min_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+        check(
+            format!("{g}: jose (aws-lc) at least as fast as the fastest peer"),
+            ours.zip(fastest).map(|(o, p)| {
+                (
+                    o <= p.median_ns,
+                    format!(
+                        "{} vs {} {}",
+                        format_time(o),
+                        p.name,
+                        format_time(p.median_ns)
+                    ),
+                )
+            }),
+        );
+    }
+    for (alg, backend) in [
+        ("HS256", "rustcrypto"),
+        ("ES256", "rustcrypto"),
+        ("HS256", "aws-lc"),
+        ("ES256", "aws-lc"),
+    ] {
+        let g = format!("Scaling: {alg} verify on 1 and 2 threads ({backend})");
+        check(
+            format!("{alg} verify throughput ({backend}): 2 threads at least 1.8x one"),
+            median(&g, "1 thread")
+                .zip(median(&g, "2 threads"))
+                .map(|(one, two)| (one / two >= 1.8, format!("{:.2}x", one / two))),
+        );
+    }
+    let g = "Scaling: HS256 verify by kid in a JWK Set (rustcrypto)";
+    check(
+        "a kid in a JWK Set of 1,000 keys within 10% of a set of one".into(),
+        median(g, "1 keys")
+            .zip(median(g, "1000 keys"))
+            .map(|(one, many)| (many / one <= 1.1, format!("{:.2}x", many / one))),
+    );
+    let g = "Scaling: HS256 JWS verify by payload size (rustcrypto)";
+    check(
+        "cost linear in payload size (per byte at 1 MiB within 20% of 10 KiB)".into(),
+        median(g, "10240 B")
+            .zip(median(g, "1048576 B"))
+            .map(|(small, big)| {
+                let (a, b) = (small / 10240.0, big / 1_048_576.0);
+                (
+                    (b / a - 1.0).abs() <= 0.2,
+                    format!("{a:.2} and {b:.2} ns per byte"),
+                )
+            }),
+    );
+
+    let met = rows.iter().filter(|(_, ok, _)| *ok == Some(true)).count();
+    let _ = writeln!(md, "## Targets\n");
+    let _ = writeln!(md, "{met} of {} targets met in this run.\n", rows.len());
+    let _ = writeln!(md, "| target | met | measured |");
+    let _ = writeln!(md, "| --- | --- | --- |");
+    for (what, ok, detail) in rows {
+        let mark = match ok {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "–",
+        };
+        let _ = writeln!(md, "| {what} | {mark} | {detail} |");
+    }
+    let _ = writeln!(md);
 }
