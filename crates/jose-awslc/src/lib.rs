@@ -50,6 +50,14 @@
 //! AWS-LC draws from its own generator what it does not let a caller
 //! supply: ECDSA nonces, RSA blinding and PSS salts, RSA key generation.
 //!
+//! ## Differences from `jose-rustcrypto`
+//!
+//! - RSA keys of 2048 to 8192 bits (AWS-LC's range; a larger key is refused
+//!   when loaded); generation makes 2048, 3072, 4096 or 8192-bit keys.
+//! - Ed25519 signatures are checked by AWS-LC (RustCrypto's backend uses
+//!   `verify_strict`); both pass the RFC 8032 and Wycheproof vectors.
+//! - Built on `std` (aws-lc-rs is not `no_std`), with a C compiler.
+//!
 //! [aws-lc-rs]: https://docs.rs/aws-lc-rs
 
 #![forbid(unsafe_code)]
