@@ -344,6 +344,12 @@ fn is_json(token: &str) -> bool {
 /// JSON that builds no tree, then serde straight from the bytes.
 #[cfg(any(feature = "jws", feature = "jwe"))]
 fn claims_from<T: DeserializeOwned>(payload: &[u8], checks: &ClaimsValidation) -> Result<T, Error> {
+    // Most claims sets take one pass; whenever it cannot decide, the two
+    // passes below do, and their errors are the reference.
+    if let Some((view, claims)) = view::parse_one_pass::<T>(payload) {
+        checks.check_claims(&view)?;
+        return Ok(claims);
+    }
     let view = view::ClaimsView::parse(payload)?;
     checks.check_claims(&view)?;
     serde_json::from_slice(payload).map_err(|_| {
