@@ -367,7 +367,12 @@ fn claims_from<T: DeserializeOwned>(payload: &[u8], checks: &ClaimsValidation) -
 fn claims_json<T: Serialize + ?Sized>(claims: &T) -> Result<Vec<u8>, Error> {
     const NOT_AN_OBJECT: Error = Error::ApiMisuse("the claims must serialize to a JSON object");
     // serde fails to serialize only what is no object (a flattened number).
-    let bytes = serde_json::to_vec(claims).map_err(|_| NOT_AN_OBJECT)?;
+    let (bytes, checked) = view::checked_json(claims).map_err(|_| NOT_AN_OBJECT)?;
+    // Checked as written (the common case); otherwise the strict parse of
+    // the output decides, and makes the error.
+    if checked {
+        return Ok(bytes);
+    }
     view::ClaimsView::parse(&bytes).map_err(|e| match e {
         Error::Malformed(m) if m.reason == MalformedReason::NotAnObject => NOT_AN_OBJECT,
         other => other,

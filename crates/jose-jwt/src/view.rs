@@ -14,7 +14,9 @@ use jose_core::json::{Name, Names, Strict, strict_error};
 use jose_core::{Error, InvalidClaim, MalformedReason};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+mod checked;
 mod one_pass;
+pub(crate) use checked::to_json as checked_json;
 pub(crate) use one_pass::parse as parse_one_pass;
 
 /// The registered claims of a claims set, as they are in its JSON, and

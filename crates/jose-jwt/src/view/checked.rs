@@ -1,0 +1,734 @@
+//! Claims serialized and checked in one pass: the caller's claims are
+//! serialized through a wrapper around serde_json's serializer that notes
+//! each top-level member name (a repeated one is refused) and the JSON type
+//! of each registered claim's value, as it is written.
+//!
+//! Like [`super::one_pass`], it only spares the second pass of
+//! [`ClaimsView::parse`](super::ClaimsView::parse) when it can answer alone:
+//! for output without a nested object (no `{` after the first byte) whose
+//! registered claims it saw typed right. In every other case (a value it
+//! cannot type, a repeated name, something that is not an object, nested
+//! objects) the caller parses the output, and that parse makes the error.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::Cell;
+use core::fmt;
+
+use serde::ser::{
+    self, Impossible, Serialize, SerializeMap, SerializeSeq, SerializeStruct, SerializeTuple,
+    Serializer,
+};
+
+use super::Kind;
+
+/// The JSON of `claims`, and whether it is known to be a claims set the
+/// strict view accepts (`false`: parse it to know).
+///
+/// # Errors
+///
+/// serde_json's, for claims that do not serialize.
+pub(crate) fn to_json<T: Serialize + ?Sized>(
+    claims: &T,
+) -> Result<(Vec<u8>, bool), serde_json::Error> {
+    let mut out = Vec::with_capacity(512);
+    let sure = Cell::new(true);
+    let mut json = serde_json::Serializer::new(&mut out);
+    claims.serialize(Top {
+        inner: &mut json,
+        sure: &sure,
+    })?;
+    let flat = out.get(1..).is_some_and(|rest| !rest.contains(&b'{'));
+    Ok((out, sure.get() && flat))
+}
+
+type Json<'a> = serde_json::Serializer<&'a mut Vec<u8>>;
+
+/// The kind of a registered claim's name, if it is one.
+fn registered(name: &str) -> Option<Kind> {
+    match name {
+        "iss" | "sub" | "jti" => Some(Kind::Str),
+        "exp" | "nbf" | "iat" => Some(Kind::Date),
+        "aud" => Some(Kind::Aud),
+        _ => None,
+    }
+}
+
+/// The member names written so far (only a typical claims set's worth are
+/// kept inline; past that, the output is parsed).
+/// Struct fields are `&'static str`, map keys are written out.
+struct Seen {
+    names: [Option<Cow<'static, str>>; 16],
+    filled: usize,
+}
+
+impl Seen {
+    /// Notes `name`; `false` when it repeats or there is no room to tell.
+    fn note(&mut self, name: Cow<'static, str>) -> bool {
+        let filled = self.names.get(..self.filled).unwrap_or_default();
+        if filled.iter().flatten().any(|n| *n == name) {
+            return false;
+        }
+        match self.names.get_mut(self.filled) {
+            Some(slot) => {
+                *slot = Some(name);
+                self.filled += 1;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Whether a value written for a registered claim of `kind` has its type
+/// in JSON, as the view types it.
+fn typed_right<V: Serialize + ?Sized>(kind: Kind, value: &V) -> bool {
+    matches!(
+        (kind, value.serialize(Probe)),
+        (Kind::Str, Ok(Written::Str))
+            | (Kind::Date, Ok(Written::Number))
+            | (Kind::Aud, Ok(Written::Str | Written::Strs))
+    )
+}
+
+/// The top level: an object is watched, anything else is written and left
+/// to the parse.
+struct Top<'a, 'b> {
+    inner: &'a mut Json<'b>,
+    sure: &'a Cell<bool>,
+}
+
+impl<'a, 'b> Top<'a, 'b> {
+    fn unsure(self) -> &'a mut Json<'b> {
+        self.sure.set(false);
+        self.inner
+    }
+}
+
+/// Forwards a top-level value that is no object: the parse decides.
+macro_rules! not_an_object {
+    ($( fn $m:ident(self $(, $a:ident: $t:ty)*) -> $r:ty; )*) => {
+        $( fn $m(self $(, $a: $t)*) -> $r { self.unsure().$m($($a),*) } )*
+    };
+}
+
+impl<'a, 'b> Serializer for Top<'a, 'b> {
+    type Ok = ();
+    type Error = serde_json::Error;
+    type SerializeSeq = <&'a mut Json<'b> as Serializer>::SerializeSeq;
+    type SerializeTuple = <&'a mut Json<'b> as Serializer>::SerializeTuple;
+    type SerializeTupleStruct = <&'a mut Json<'b> as Serializer>::SerializeTupleStruct;
+    type SerializeTupleVariant = <&'a mut Json<'b> as Serializer>::SerializeTupleVariant;
+    type SerializeMap = Members<'a, 'b>;
+    type SerializeStruct = Members<'a, 'b>;
+    type SerializeStructVariant = <&'a mut Json<'b> as Serializer>::SerializeStructVariant;
+
+    not_an_object! {
+        fn serialize_bool(self, v: bool) -> Result<(), serde_json::Error>;
+        fn serialize_i8(self, v: i8) -> Result<(), serde_json::Error>;
+        fn serialize_i16(self, v: i16) -> Result<(), serde_json::Error>;
+        fn serialize_i32(self, v: i32) -> Result<(), serde_json::Error>;
+        fn serialize_i64(self, v: i64) -> Result<(), serde_json::Error>;
+        fn serialize_i128(self, v: i128) -> Result<(), serde_json::Error>;
+        fn serialize_u8(self, v: u8) -> Result<(), serde_json::Error>;
+        fn serialize_u16(self, v: u16) -> Result<(), serde_json::Error>;
+        fn serialize_u32(self, v: u32) -> Result<(), serde_json::Error>;
+        fn serialize_u64(self, v: u64) -> Result<(), serde_json::Error>;
+        fn serialize_u128(self, v: u128) -> Result<(), serde_json::Error>;
+        fn serialize_f32(self, v: f32) -> Result<(), serde_json::Error>;
+        fn serialize_f64(self, v: f64) -> Result<(), serde_json::Error>;
+        fn serialize_char(self, v: char) -> Result<(), serde_json::Error>;
+        fn serialize_str(self, v: &str) -> Result<(), serde_json::Error>;
+        fn serialize_bytes(self, v: &[u8]) -> Result<(), serde_json::Error>;
+        fn serialize_none(self) -> Result<(), serde_json::Error>;
+        fn serialize_unit(self) -> Result<(), serde_json::Error>;
+        fn serialize_unit_struct(self, name: &'static str) -> Result<(), serde_json::Error>;
+        fn serialize_unit_variant(self, name: &'static str, index: u32, variant: &'static str) -> Result<(), serde_json::Error>;
+        fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, serde_json::Error>;
+        fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, serde_json::Error>;
+        fn serialize_tuple_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeTupleStruct, serde_json::Error>;
+        fn serialize_tuple_variant(self, name: &'static str, index: u32, variant: &'static str, len: usize) -> Result<Self::SerializeTupleVariant, serde_json::Error>;
+        fn serialize_struct_variant(self, name: &'static str, index: u32, variant: &'static str, len: usize) -> Result<Self::SerializeStructVariant, serde_json::Error>;
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
+        // serde_json writes `Some(x)` as `x`: watch `x` as the top level.
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.unsure()
+            .serialize_newtype_variant(name, index, variant, value)
+    }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<Members<'a, 'b>, serde_json::Error> {
+        let sure = self.sure;
+        Ok(Members {
+            inner: self.inner.serialize_map(len)?,
+            sure,
+            seen: Seen {
+                names: Default::default(),
+                filled: 0,
+            },
+            pending: None,
+        })
+    }
+
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Members<'a, 'b>, serde_json::Error> {
+        self.serialize_map(Some(len))
+    }
+}
+
+/// The members of the top-level object.
+struct Members<'a, 'b> {
+    inner: <&'a mut Json<'b> as Serializer>::SerializeMap,
+    sure: &'a Cell<bool>,
+    seen: Seen,
+    /// The kind of the registered claim whose value comes next.
+    pending: Option<Kind>,
+}
+
+impl Members<'_, '_> {
+    fn name(&mut self, name: Cow<'static, str>) {
+        self.pending = registered(&name);
+        if !self.seen.note(name) {
+            self.sure.set(false);
+        }
+    }
+
+    fn value<V: Serialize + ?Sized>(&mut self, value: &V) {
+        if let Some(kind) = self.pending.take() {
+            if !typed_right(kind, value) {
+                self.sure.set(false);
+            }
+        }
+    }
+}
+
+impl SerializeMap for Members<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_key<K: Serialize + ?Sized>(&mut self, key: &K) -> Result<(), serde_json::Error> {
+        match key.serialize(KeyProbe) {
+            Ok(name) => self.name(Cow::Owned(name)),
+            Err(_) => self.sure.set(false),
+        }
+        self.inner.serialize_key(key)
+    }
+
+    fn serialize_value<V: Serialize + ?Sized>(
+        &mut self,
+        value: &V,
+    ) -> Result<(), serde_json::Error> {
+        self.value(value);
+        self.inner.serialize_value(value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        SerializeMap::end(self.inner)
+    }
+}
+
+impl SerializeStruct for Members<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_field<V: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &V,
+    ) -> Result<(), serde_json::Error> {
+        self.name(Cow::Borrowed(key));
+        self.value(value);
+        SerializeMap::serialize_entry(&mut self.inner, key, value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        SerializeMap::end(self.inner)
+    }
+}
+
+/// What serde_json writes for a value, as far as the claim types go.
+enum Written {
+    Str,
+    Strs,
+    Number,
+}
+
+/// The probe's refusal: a value of another JSON type (or one it does not
+/// tell apart).
+#[derive(Debug)]
+struct Other;
+
+impl fmt::Display for Other {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("another JSON type")
+    }
+}
+
+impl core::error::Error for Other {}
+
+impl ser::Error for Other {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Other
+    }
+}
+
+/// Tells a value's JSON type without writing it, the way serde_json would
+/// write it: strings, chars and unit variants are strings; finite numbers
+/// are numbers (serde_json writes NaN and infinities as `null`); `Some`
+/// and newtypes are their content; a sequence of strings is `Strs`.
+struct Probe;
+
+macro_rules! number {
+    ($($m:ident: $t:ty),*) => {
+        $( fn $m(self, _: $t) -> Result<Written, Other> { Ok(Written::Number) } )*
+    };
+}
+
+impl Serializer for Probe {
+    type Ok = Written;
+    type Error = Other;
+    type SerializeSeq = StrsProbe;
+    type SerializeTuple = StrsProbe;
+    type SerializeTupleStruct = Impossible<Written, Other>;
+    type SerializeTupleVariant = Impossible<Written, Other>;
+    type SerializeMap = Impossible<Written, Other>;
+    type SerializeStruct = Impossible<Written, Other>;
+    type SerializeStructVariant = Impossible<Written, Other>;
+
+    number!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+        serialize_u64: u64, serialize_u128: u128);
+
+    fn serialize_f32(self, v: f32) -> Result<Written, Other> {
+        if v.is_finite() {
+            Ok(Written::Number)
+        } else {
+            Err(Other)
+        }
+    }
+    fn serialize_f64(self, v: f64) -> Result<Written, Other> {
+        if v.is_finite() {
+            Ok(Written::Number)
+        } else {
+            Err(Other)
+        }
+    }
+    fn serialize_str(self, _: &str) -> Result<Written, Other> {
+        Ok(Written::Str)
+    }
+    fn serialize_char(self, _: char) -> Result<Written, Other> {
+        Ok(Written::Str)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<Written, Other> {
+        Ok(Written::Str)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Written, Other> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Written, Other> {
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<StrsProbe, Other> {
+        Ok(StrsProbe)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<StrsProbe, Other> {
+        Ok(StrsProbe)
+    }
+    fn serialize_bool(self, _: bool) -> Result<Written, Other> {
+        Err(Other)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Written, Other> {
+        Err(Other)
+    }
+    fn serialize_none(self) -> Result<Written, Other> {
+        Err(Other)
+    }
+    fn serialize_unit(self) -> Result<Written, Other> {
+        Err(Other)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Written, Other> {
+        Err(Other)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Written, Other> {
+        Err(Other)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Other> {
+        Err(Other)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Other> {
+        Err(Other)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Other> {
+        Err(Other)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Other> {
+        Err(Other)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Other> {
+        Err(Other)
+    }
+}
+
+/// The elements of a sequence: strings only.
+struct StrsProbe;
+
+impl SerializeSeq for StrsProbe {
+    type Ok = Written;
+    type Error = Other;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Other> {
+        match value.serialize(Probe)? {
+            Written::Str => Ok(()),
+            Written::Strs | Written::Number => Err(Other),
+        }
+    }
+
+    fn end(self) -> Result<Written, Other> {
+        Ok(Written::Strs)
+    }
+}
+
+impl SerializeTuple for StrsProbe {
+    type Ok = Written;
+    type Error = Other;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Other> {
+        SerializeSeq::serialize_element(self, value)
+    }
+
+    fn end(self) -> Result<Written, Other> {
+        SerializeSeq::end(self)
+    }
+}
+
+/// A map key as the string serde_json writes (strings, chars and unit
+/// variants; any other key leaves the decision to the parse).
+struct KeyProbe;
+
+impl Serializer for KeyProbe {
+    type Ok = String;
+    type Error = Other;
+    type SerializeSeq = Impossible<String, Other>;
+    type SerializeTuple = Impossible<String, Other>;
+    type SerializeTupleStruct = Impossible<String, Other>;
+    type SerializeTupleVariant = Impossible<String, Other>;
+    type SerializeMap = Impossible<String, Other>;
+    type SerializeStruct = Impossible<String, Other>;
+    type SerializeStructVariant = Impossible<String, Other>;
+
+    fn serialize_str(self, v: &str) -> Result<String, Other> {
+        Ok(String::from(v))
+    }
+    fn serialize_char(self, v: char) -> Result<String, Other> {
+        Ok(alloc::string::ToString::to_string(&v))
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<String, Other> {
+        Ok(String::from(variant))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<String, Other> {
+        value.serialize(self)
+    }
+    fn serialize_bool(self, _: bool) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_i8(self, _: i8) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_i16(self, _: i16) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_i32(self, _: i32) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_i64(self, _: i64) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_u8(self, _: u8) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_u16(self, _: u16) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_u32(self, _: u32) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_u64(self, _: u64) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_f32(self, _: f32) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_f64(self, _: f64) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_none(self) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_unit(self) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, Other> {
+        Err(Other)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Other> {
+        Err(Other)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Other> {
+        Err(Other)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Other> {
+        Err(Other)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Other> {
+        Err(Other)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Other> {
+        Err(Other)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Other> {
+        Err(Other)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Other> {
+        Err(Other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use alloc::collections::BTreeMap;
+    use alloc::vec;
+
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::view::ClaimsView;
+
+    /// The property: the output is serde_json's, byte for byte, and when
+    /// the check is sure, the strict view accepts the output.
+    fn holds<T: Serialize>(claims: &T) -> bool {
+        let (out, sure) = to_json(claims).unwrap();
+        assert_eq!(out, serde_json::to_vec(claims).unwrap());
+        if sure {
+            assert!(
+                ClaimsView::parse(&out).is_ok(),
+                "sure of what the view refuses: {}",
+                String::from_utf8_lossy(&out)
+            );
+        }
+        sure
+    }
+
+    #[derive(serde::Serialize)]
+    struct Good<'a> {
+        iss: &'a str,
+        sub: String,
+        aud: Vec<&'a str>,
+        exp: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        nbf: Option<i64>,
+        iat: f64,
+        jti: Option<char>,
+        scope: &'a str,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Exp(u64);
+
+    #[derive(serde::Serialize)]
+    enum Issuer {
+        #[serde(rename = "https://a")]
+        A,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Odd {
+        exp: Exp,
+        iss: Issuer,
+        aud: (&'static str, &'static str),
+        big: u128,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Flat {
+        exp: u64,
+        #[serde(flatten)]
+        more: BTreeMap<&'static str, Value>,
+    }
+
+    #[test]
+    fn sure_only_of_what_the_view_accepts() {
+        let good = Good {
+            iss: "https://a",
+            sub: "alice".into(),
+            aud: vec!["x", "y"],
+            exp: 1_800_000_000,
+            nbf: None,
+            iat: 1.5,
+            jti: Some('j'),
+            scope: "s",
+        };
+        assert!(holds(&good));
+        assert!(holds(&Odd {
+            exp: Exp(1),
+            iss: Issuer::A,
+            aud: ("x", "y"),
+            big: u128::MAX,
+        }));
+        assert!(holds(&json!({"sub": "a", "exp": 1, "aud": "x"})));
+        // Not sure: the parse decides (and refuses most of these).
+        for unsure in [
+            json!({"exp": "soon"}),
+            json!({"aud": ["x", 1]}),
+            json!({"iss": null}),
+            json!({"jti": 7}),
+            json!({"sub": "a", "n": {"k": 1}}),
+            json!(["not", "an", "object"]),
+            json!("text"),
+        ] {
+            assert!(!holds(&unsure), "{unsure}");
+        }
+        assert!(!holds(&Good {
+            iat: f64::NAN,
+            ..good
+        }));
+        let mut more = BTreeMap::new();
+        more.insert("exp", json!(2));
+        assert!(
+            !holds(&Flat { exp: 1, more }),
+            "a flattened member repeats exp"
+        );
+        let mut more = BTreeMap::new();
+        more.insert("x", json!(2));
+        assert!(holds(&Flat { exp: 1, more }));
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!("https://a")),
+            Just(json!("x\n\u{e9}")),
+            any::<u32>().prop_map(Value::from),
+            any::<i32>().prop_map(Value::from),
+            Just(json!(1.5e9)),
+            Just(json!(true)),
+            Just(Value::Null),
+            Just(json!(["x", "y"])),
+            Just(json!(["x", 1])),
+            Just(json!([])),
+            Just(json!({"k": 1})),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn holds_for_generated_claims(
+            members in proptest::collection::btree_map(
+                prop_oneof![
+                    Just("iss"), Just("sub"), Just("aud"), Just("exp"), Just("nbf"),
+                    Just("iat"), Just("jti"), Just("x"), Just("scope"),
+                ].prop_map(String::from),
+                value(),
+                0..9,
+            )
+        ) {
+            holds(&members);
+            let as_value: Value = members.into_iter().collect::<serde_json::Map<_, _>>().into();
+            holds(&as_value);
+        }
+    }
+}
