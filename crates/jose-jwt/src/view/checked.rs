@@ -10,8 +10,6 @@
 //! cannot type, a repeated name, something that is not an object, nested
 //! objects) the caller parses the output, and that parse makes the error.
 
-use alloc::borrow::Cow;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
 use core::fmt;
@@ -55,28 +53,48 @@ fn registered(name: &str) -> Option<Kind> {
     }
 }
 
-/// The member names written so far (only a typical claims set's worth are
-/// kept inline; past that, the output is parsed).
-/// Struct fields are `&'static str`, map keys are written out.
+/// The member names written so far, copied into one inline buffer (a
+/// typical claims set's worth; past that, or for a longer name, the
+/// output is parsed instead).
 struct Seen {
-    names: [Option<Cow<'static, str>>; 16],
-    filled: usize,
+    bytes: [u8; 512],
+    /// Where each name ends in `bytes`.
+    ends: [u16; 32],
+    count: usize,
 }
 
 impl Seen {
-    /// Notes `name`; `false` when it repeats or there is no room to tell.
-    fn note(&mut self, name: Cow<'static, str>) -> bool {
-        let filled = self.names.get(..self.filled).unwrap_or_default();
-        if filled.iter().flatten().any(|n| *n == name) {
-            return false;
+    const fn new() -> Self {
+        Self {
+            bytes: [0; 512],
+            ends: [0; 32],
+            count: 0,
         }
-        match self.names.get_mut(self.filled) {
-            Some(slot) => {
-                *slot = Some(name);
-                self.filled += 1;
+    }
+
+    /// Notes `name`; `false` when it repeats or there is no room to tell.
+    fn note(&mut self, name: &str) -> bool {
+        let mut start = 0usize;
+        for end in self.ends.get(..self.count).unwrap_or_default() {
+            let end = usize::from(*end);
+            if self.bytes.get(start..end) == Some(name.as_bytes()) {
+                return false;
+            }
+            start = end;
+        }
+        let end = start + name.len();
+        match (
+            self.bytes.get_mut(start..end),
+            self.ends.get_mut(self.count),
+            u16::try_from(end),
+        ) {
+            (Some(slot), Some(end_slot), Ok(end)) => {
+                slot.copy_from_slice(name.as_bytes());
+                *end_slot = end;
+                self.count += 1;
                 true
             }
-            None => false,
+            _ => false,
         }
     }
 }
@@ -181,10 +199,7 @@ impl<'a, 'b> Serializer for Top<'a, 'b> {
         Ok(Members {
             inner: self.inner.serialize_map(len)?,
             sure,
-            seen: Seen {
-                names: Default::default(),
-                filled: 0,
-            },
+            seen: Seen::new(),
             pending: None,
         })
     }
@@ -208,8 +223,8 @@ struct Members<'a, 'b> {
 }
 
 impl Members<'_, '_> {
-    fn name(&mut self, name: Cow<'static, str>) {
-        self.pending = registered(&name);
+    fn name(&mut self, name: &str) {
+        self.pending = registered(name);
         if !self.seen.note(name) {
             self.sure.set(false);
         }
@@ -229,8 +244,15 @@ impl SerializeMap for Members<'_, '_> {
     type Error = serde_json::Error;
 
     fn serialize_key<K: Serialize + ?Sized>(&mut self, key: &K) -> Result<(), serde_json::Error> {
-        match key.serialize(KeyProbe) {
-            Ok(name) => self.name(Cow::Owned(name)),
+        let mut buf = KeyBuf {
+            bytes: [0; 128],
+            len: 0,
+        };
+        match key.serialize(KeyProbe(&mut buf)) {
+            Ok(()) => match core::str::from_utf8(buf.bytes.get(..buf.len).unwrap_or_default()) {
+                Ok(name) => self.name(name),
+                Err(_) => self.sure.set(false),
+            },
             Err(_) => self.sure.set(false),
         }
         self.inner.serialize_key(key)
@@ -258,7 +280,7 @@ impl SerializeStruct for Members<'_, '_> {
         key: &'static str,
         value: &V,
     ) -> Result<(), serde_json::Error> {
-        self.name(Cow::Borrowed(key));
+        self.name(key);
         self.value(value);
         SerializeMap::serialize_entry(&mut self.inner, key, value)
     }
@@ -454,88 +476,104 @@ impl SerializeTuple for StrsProbe {
     }
 }
 
+/// A map key as written, copied into a stack buffer (a longer key is left
+/// to the parse).
+struct KeyBuf {
+    bytes: [u8; 128],
+    len: usize,
+}
+
+impl KeyBuf {
+    fn set(&mut self, name: &str) -> Result<(), Other> {
+        let slot = self.bytes.get_mut(..name.len()).ok_or(Other)?;
+        slot.copy_from_slice(name.as_bytes());
+        self.len = name.len();
+        Ok(())
+    }
+}
+
 /// A map key as the string serde_json writes (strings, chars and unit
 /// variants; any other key leaves the decision to the parse).
-struct KeyProbe;
+struct KeyProbe<'a>(&'a mut KeyBuf);
 
-impl Serializer for KeyProbe {
-    type Ok = String;
+impl Serializer for KeyProbe<'_> {
+    type Ok = ();
     type Error = Other;
-    type SerializeSeq = Impossible<String, Other>;
-    type SerializeTuple = Impossible<String, Other>;
-    type SerializeTupleStruct = Impossible<String, Other>;
-    type SerializeTupleVariant = Impossible<String, Other>;
-    type SerializeMap = Impossible<String, Other>;
-    type SerializeStruct = Impossible<String, Other>;
-    type SerializeStructVariant = Impossible<String, Other>;
+    type SerializeSeq = Impossible<(), Other>;
+    type SerializeTuple = Impossible<(), Other>;
+    type SerializeTupleStruct = Impossible<(), Other>;
+    type SerializeTupleVariant = Impossible<(), Other>;
+    type SerializeMap = Impossible<(), Other>;
+    type SerializeStruct = Impossible<(), Other>;
+    type SerializeStructVariant = Impossible<(), Other>;
 
-    fn serialize_str(self, v: &str) -> Result<String, Other> {
-        Ok(String::from(v))
+    fn serialize_str(self, v: &str) -> Result<(), Other> {
+        self.0.set(v)
     }
-    fn serialize_char(self, v: char) -> Result<String, Other> {
-        Ok(alloc::string::ToString::to_string(&v))
+    fn serialize_char(self, v: char) -> Result<(), Other> {
+        self.0.set(v.encode_utf8(&mut [0; 4]))
     }
     fn serialize_unit_variant(
         self,
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<String, Other> {
-        Ok(String::from(variant))
+    ) -> Result<(), Other> {
+        self.0.set(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         value: &T,
-    ) -> Result<String, Other> {
+    ) -> Result<(), Other> {
         value.serialize(self)
     }
-    fn serialize_bool(self, _: bool) -> Result<String, Other> {
+    fn serialize_bool(self, _: bool) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_i8(self, _: i8) -> Result<String, Other> {
+    fn serialize_i8(self, _: i8) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_i16(self, _: i16) -> Result<String, Other> {
+    fn serialize_i16(self, _: i16) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_i32(self, _: i32) -> Result<String, Other> {
+    fn serialize_i32(self, _: i32) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_i64(self, _: i64) -> Result<String, Other> {
+    fn serialize_i64(self, _: i64) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_u8(self, _: u8) -> Result<String, Other> {
+    fn serialize_u8(self, _: u8) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_u16(self, _: u16) -> Result<String, Other> {
+    fn serialize_u16(self, _: u16) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_u32(self, _: u32) -> Result<String, Other> {
+    fn serialize_u32(self, _: u32) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_u64(self, _: u64) -> Result<String, Other> {
+    fn serialize_u64(self, _: u64) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_f32(self, _: f32) -> Result<String, Other> {
+    fn serialize_f32(self, _: f32) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_f64(self, _: f64) -> Result<String, Other> {
+    fn serialize_f64(self, _: f64) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<String, Other> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_none(self) -> Result<String, Other> {
+    fn serialize_none(self) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, Other> {
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_unit(self) -> Result<String, Other> {
+    fn serialize_unit(self) -> Result<(), Other> {
         Err(Other)
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String, Other> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Other> {
         Err(Other)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -544,7 +582,7 @@ impl Serializer for KeyProbe {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<String, Other> {
+    ) -> Result<(), Other> {
         Err(Other)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Other> {
@@ -591,6 +629,7 @@ mod tests {
     extern crate std;
 
     use alloc::collections::BTreeMap;
+    use alloc::string::String;
     use alloc::vec;
 
     use proptest::prelude::*;
