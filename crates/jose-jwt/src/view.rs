@@ -14,10 +14,22 @@ use jose_core::json::{Name, Names, Strict, strict_error};
 use jose_core::{Error, InvalidClaim, MalformedReason};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+// serde_json's `Serializer` needs `std::io::Write`: without `std`, the
+// claims are serialized plainly and always parsed back.
+#[cfg(feature = "std")]
 mod checked;
 mod one_pass;
+#[cfg(feature = "std")]
 pub(crate) use checked::to_json as checked_json;
 pub(crate) use one_pass::parse as parse_one_pass;
+
+/// The JSON of `claims`, never known to be checked (`false`) without `std`.
+#[cfg(not(feature = "std"))]
+pub(crate) fn checked_json<T: serde::Serialize + ?Sized>(
+    claims: &T,
+) -> Result<(Vec<u8>, bool), serde_json::Error> {
+    serde_json::to_vec(claims).map(|json| (json, false))
+}
 
 /// The registered claims of a claims set, as they are in its JSON, and
 /// its member names.
