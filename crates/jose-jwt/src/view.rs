@@ -16,15 +16,17 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 // serde_json's `Serializer` needs `std::io::Write`: without `std`, the
 // claims are serialized plainly and always parsed back.
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", feature = "jws"))]
 mod checked;
+#[cfg(any(feature = "jws", feature = "jwe"))]
 mod one_pass;
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", feature = "jws"))]
 pub(crate) use checked::to_json as checked_json;
+#[cfg(any(feature = "jws", feature = "jwe"))]
 pub(crate) use one_pass::parse as parse_one_pass;
 
 /// The JSON of `claims`, never known to be checked (`false`) without `std`.
-#[cfg(not(feature = "std"))]
+#[cfg(all(not(feature = "std"), feature = "jws"))]
 pub(crate) fn checked_json<T: serde::Serialize + ?Sized>(
     claims: &T,
 ) -> Result<(Vec<u8>, bool), serde_json::Error> {
