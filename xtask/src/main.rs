@@ -77,6 +77,13 @@ fn ci() -> Result<(), String> {
     check_no_plain_fill(&root().join("crates"))?;
     setup_interop_peer()?;
     let softhsm = setup_softhsm()?;
+    // aws-lc-sys (the jose-awslc backend) compiles AWS-LC's C sources.
+    if !have("cc") && !apt_install(&["gcc", "libc6-dev"])? {
+        return Err(
+            "jose-awslc needs a C compiler to build aws-lc-sys: install the Debian package gcc"
+                .into(),
+        );
+    }
 
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--check"]);
