@@ -9,7 +9,8 @@ use jose_jwk::KeyFormat;
 
 use crate::Keys;
 
-/// A primitive: one signing and one verification of the same bytes.
+/// A primitive: one signing and one verification of the same bytes (for
+/// JWE: one seal and one open).
 pub struct Floor {
     pub name: String,
     pub sign: Box<dyn Fn() -> Vec<u8>>,
@@ -218,9 +219,11 @@ impl LoadedSign for lc::Ed25519KeyPair {
     }
 }
 
-/// The floor of AES-256-GCM on a 1 KiB payload: seal and open.
-pub fn aes_gcm(payload: &[u8]) -> Vec<(String, Box<dyn Fn() -> Vec<u8>>, Box<dyn Fn() -> bool>)> {
+/// The floors of AES-256-GCM on the JWE payload: `sign` seals, `verify`
+/// opens.
+pub fn aes_gcm(payload: &[u8]) -> Vec<Floor> {
     use aes_gcm::aead::{AeadInOut, KeyInit};
+    use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
     let key = [7u8; 32];
     let iv = [9u8; 12];
     let rc = aes_gcm::Aes256Gcm::new_from_slice(&key).unwrap();
@@ -229,58 +232,52 @@ pub fn aes_gcm(payload: &[u8]) -> Vec<(String, Box<dyn Fn() -> Vec<u8>>, Box<dyn
     let tag = rc
         .encrypt_inout_detached(&nonce, b"aad", sealed.as_mut_slice().into())
         .unwrap();
-    let (rc1, p1) = (rc.clone(), payload.to_vec());
-    let (s1, t1) = (sealed.clone(), tag);
-    let lc_key = aws_lc_rs::aead::LessSafeKey::new(
-        aws_lc_rs::aead::UnboundKey::new(&aws_lc_rs::aead::AES_256_GCM, &key).unwrap(),
-    );
-    let lc_key2 = aws_lc_rs::aead::LessSafeKey::new(
-        aws_lc_rs::aead::UnboundKey::new(&aws_lc_rs::aead::AES_256_GCM, &key).unwrap(),
-    );
-    let p2 = payload.to_vec();
-    let (s2, t2) = (sealed, tag);
+    let lc = || LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &key).unwrap());
+    let (seal_rc, open_rc, seal_lc, open_lc) = (rc.clone(), rc, lc(), lc());
+    let (p1, p2, s1, s2) = (payload.to_vec(), payload.to_vec(), sealed.clone(), sealed);
     vec![
-        (
-            "floor (RustCrypto)".to_string(),
-            Box::new(move || {
+        Floor {
+            name: "floor (RustCrypto)".into(),
+            sign: Box::new(move || {
                 let mut buf = p1.clone();
-                let tag = rc1
+                let tag = seal_rc
                     .encrypt_inout_detached(&nonce, b"aad", buf.as_mut_slice().into())
                     .unwrap();
                 buf.extend_from_slice(&tag);
                 buf
-            }) as Box<dyn Fn() -> Vec<u8>>,
-            Box::new(move || {
+            }),
+            verify: Box::new(move || {
                 let mut buf = s1.clone();
-                rc.decrypt_inout_detached(&nonce, b"aad", buf.as_mut_slice().into(), &t1)
+                open_rc
+                    .decrypt_inout_detached(&nonce, b"aad", buf.as_mut_slice().into(), &tag)
                     .is_ok()
-            }) as Box<dyn Fn() -> bool>,
-        ),
-        (
-            "floor (aws-lc)".to_string(),
-            Box::new(move || {
+            }),
+        },
+        Floor {
+            name: "floor (aws-lc)".into(),
+            sign: Box::new(move || {
                 let mut buf = p2.clone();
-                let tag = lc_key
+                let tag = seal_lc
                     .seal_in_place_separate_tag(
-                        aws_lc_rs::aead::Nonce::assume_unique_for_key(iv),
-                        aws_lc_rs::aead::Aad::from(b"aad"),
+                        Nonce::assume_unique_for_key(iv),
+                        Aad::from(b"aad"),
                         &mut buf,
                     )
                     .unwrap();
                 buf.extend_from_slice(tag.as_ref());
                 buf
             }),
-            Box::new(move || {
+            verify: Box::new(move || {
                 let mut buf = s2.clone();
-                lc_key2
+                open_lc
                     .open_in_place_separate_tag(
-                        aws_lc_rs::aead::Nonce::assume_unique_for_key(iv),
-                        aws_lc_rs::aead::Aad::from(b"aad"),
-                        &t2,
+                        Nonce::assume_unique_for_key(iv),
+                        Aad::from(b"aad"),
+                        &tag,
                         &mut buf,
                     )
                     .is_ok()
             }),
-        ),
+        },
     ]
 }
