@@ -64,15 +64,16 @@ impl Aud<'_> {
 }
 
 /// The registered claims with a JSON type, in the order their type errors
-/// are reported, and the type each must have.
-const TYPED: [(&str, &str); 7] = [
-    ("iss", "a string"),
-    ("sub", "a string"),
-    ("jti", "a string"),
-    ("exp", "a number (NumericDate)"),
-    ("nbf", "a number (NumericDate)"),
-    ("iat", "a number (NumericDate)"),
-    ("aud", "a string or an array of strings"),
+/// are reported, and the type each must have: the one table of claim types,
+/// for the view, the one-pass deserializer and the check while serializing.
+const TYPED: [(&str, Kind, &str); 7] = [
+    ("iss", Kind::Str, "a string"),
+    ("sub", Kind::Str, "a string"),
+    ("jti", Kind::Str, "a string"),
+    ("exp", Kind::Date, "a number (NumericDate)"),
+    ("nbf", Kind::Date, "a number (NumericDate)"),
+    ("iat", Kind::Date, "a number (NumericDate)"),
+    ("aud", Kind::Aud, "a string or an array of strings"),
 ];
 
 impl<'a> ClaimsView<'a> {
@@ -106,7 +107,7 @@ impl<'a> ClaimsView<'a> {
             }
             Err(e) => return Err(strict_error("jwt claims", &e, duplicate)),
         };
-        for (i, (claim, expected)) in TYPED.iter().enumerate() {
+        for (i, (claim, _, expected)) in TYPED.iter().enumerate() {
             if wrong.get() & (1 << i) != 0 {
                 return Err(Error::InvalidClaim(InvalidClaim::WrongType {
                     claim: String::from(*claim),
@@ -141,7 +142,7 @@ impl<'de> DeserializeSeed<'de> for Top<'_> {
 
 impl<'de> Top<'_> {
     fn mark_wrong(&self, claim: &str) {
-        if let Some(i) = TYPED.iter().position(|(c, _)| *c == claim) {
+        if let Some(i) = TYPED.iter().position(|(c, _, _)| *c == claim) {
             self.wrong.set(self.wrong.get() | (1 << i));
         }
     }
@@ -187,12 +188,7 @@ impl<'de> Visitor<'de> for Top<'_> {
         };
         let mut view = ClaimsView::default();
         while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
-            let claim = match name.as_ref() {
-                "iss" | "sub" | "jti" => Some(Kind::Str),
-                "exp" | "nbf" | "iat" => Some(Kind::Date),
-                "aud" => Some(Kind::Aud),
-                _ => None,
-            };
+            let claim = Kind::of(&name);
             let value = match claim {
                 Some(kind) => access.next_value_seed(Typed { kind, strict })?,
                 None => {
@@ -218,11 +214,22 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 }
 
+/// The JSON type a registered claim must have.
 #[derive(Clone, Copy)]
 enum Kind {
     Str,
     Date,
     Aud,
+}
+
+impl Kind {
+    /// The type of the registered claim `name`, if it is one with a type.
+    fn of(name: &str) -> Option<Self> {
+        TYPED
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, kind, _)| *kind)
+    }
 }
 
 /// A registered claim's value, or that it had the wrong type.

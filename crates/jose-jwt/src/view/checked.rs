@@ -43,16 +43,6 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(
 
 type Json<'a> = serde_json::Serializer<&'a mut Vec<u8>>;
 
-/// The kind of a registered claim's name, if it is one.
-fn registered(name: &str) -> Option<Kind> {
-    match name {
-        "iss" | "sub" | "jti" => Some(Kind::Str),
-        "exp" | "nbf" | "iat" => Some(Kind::Date),
-        "aud" => Some(Kind::Aud),
-        _ => None,
-    }
-}
-
 /// The member names written so far, copied into one inline buffer (a
 /// typical claims set's worth; past that, or for a longer name, the
 /// output is parsed instead).
@@ -224,7 +214,7 @@ struct Members<'a, 'b> {
 
 impl Members<'_, '_> {
     fn name(&mut self, name: &str) {
-        self.pending = registered(name);
+        self.pending = Kind::of(name);
         if !self.seen.note(name) {
             self.sure.set(false);
         }

@@ -146,12 +146,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Members<'_, 'de, A> {
         let Some(Name(name)) = self.inner.next_key::<Name<'de>>()? else {
             return Ok(None);
         };
-        let kind = match name.as_ref() {
-            "iss" | "sub" | "jti" => Some(Kind::Str),
-            "exp" | "nbf" | "iat" => Some(Kind::Date),
-            "aud" => Some(Kind::Aud),
-            _ => None,
-        };
+        let kind = Kind::of(&name);
         self.pending = kind.map(|k| (name.clone(), k));
         let key = KeyDeserializer(name.clone(), PhantomData);
         if !self
