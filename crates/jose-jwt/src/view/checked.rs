@@ -312,6 +312,18 @@ impl ser::Error for Other {
 /// and newtypes are their content; a sequence of strings is `Strs`.
 struct Probe;
 
+/// Serializer methods that answer [`Other`]: a value of a JSON type the
+/// probes do not take.
+macro_rules! refuse {
+    ($( fn $m:ident $(<$g:ident>)? (self $(, $t:ty)*) -> $r:ty; )*) => {
+        $(
+            fn $m $(<$g: Serialize + ?Sized>)? (self $(, _: $t)*) -> Result<$r, Other> {
+                Err(Other)
+            }
+        )*
+    };
+}
+
 macro_rules! number {
     ($($m:ident: $t:ty),*) => {
         $( fn $m(self, _: $t) -> Result<Written, Other> { Ok(Written::Number) } )*
@@ -377,60 +389,18 @@ impl Serializer for Probe {
     fn serialize_tuple(self, _: usize) -> Result<StrsProbe, Other> {
         Ok(StrsProbe)
     }
-    fn serialize_bool(self, _: bool) -> Result<Written, Other> {
-        Err(Other)
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Written, Other> {
-        Err(Other)
-    }
-    fn serialize_none(self) -> Result<Written, Other> {
-        Err(Other)
-    }
-    fn serialize_unit(self) -> Result<Written, Other> {
-        Err(Other)
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Written, Other> {
-        Err(Other)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<Written, Other> {
-        Err(Other)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Other> {
-        Err(Other)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Other> {
-        Err(Other)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Other> {
-        Err(Other)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Other> {
-        Err(Other)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Other> {
-        Err(Other)
+    refuse! {
+        fn serialize_bool(self, bool) -> Self::Ok;
+        fn serialize_bytes(self, &[u8]) -> Self::Ok;
+        fn serialize_none(self) -> Self::Ok;
+        fn serialize_unit(self) -> Self::Ok;
+        fn serialize_unit_struct(self, &'static str) -> Self::Ok;
+        fn serialize_newtype_variant<T>(self, &'static str, u32, &'static str, &T) -> Self::Ok;
+        fn serialize_tuple_struct(self, &'static str, usize) -> Self::SerializeTupleStruct;
+        fn serialize_tuple_variant(self, &'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        fn serialize_map(self, Option<usize>) -> Self::SerializeMap;
+        fn serialize_struct(self, &'static str, usize) -> Self::SerializeStruct;
+        fn serialize_struct_variant(self, &'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
 }
 
@@ -518,99 +488,31 @@ impl Serializer for KeyProbe<'_> {
     ) -> Result<(), Other> {
         value.serialize(self)
     }
-    fn serialize_bool(self, _: bool) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_none(self) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_unit(self) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), Other> {
-        Err(Other)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Other> {
-        Err(Other)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Other> {
-        Err(Other)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Other> {
-        Err(Other)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Other> {
-        Err(Other)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Other> {
-        Err(Other)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Other> {
-        Err(Other)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Other> {
-        Err(Other)
+    refuse! {
+        fn serialize_bool(self, bool) -> Self::Ok;
+        fn serialize_i8(self, i8) -> Self::Ok;
+        fn serialize_i16(self, i16) -> Self::Ok;
+        fn serialize_i32(self, i32) -> Self::Ok;
+        fn serialize_i64(self, i64) -> Self::Ok;
+        fn serialize_u8(self, u8) -> Self::Ok;
+        fn serialize_u16(self, u16) -> Self::Ok;
+        fn serialize_u32(self, u32) -> Self::Ok;
+        fn serialize_u64(self, u64) -> Self::Ok;
+        fn serialize_f32(self, f32) -> Self::Ok;
+        fn serialize_f64(self, f64) -> Self::Ok;
+        fn serialize_bytes(self, &[u8]) -> Self::Ok;
+        fn serialize_none(self) -> Self::Ok;
+        fn serialize_some<T>(self, &T) -> Self::Ok;
+        fn serialize_unit(self) -> Self::Ok;
+        fn serialize_unit_struct(self, &'static str) -> Self::Ok;
+        fn serialize_newtype_variant<T>(self, &'static str, u32, &'static str, &T) -> Self::Ok;
+        fn serialize_seq(self, Option<usize>) -> Self::SerializeSeq;
+        fn serialize_tuple(self, usize) -> Self::SerializeTuple;
+        fn serialize_tuple_struct(self, &'static str, usize) -> Self::SerializeTupleStruct;
+        fn serialize_tuple_variant(self, &'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        fn serialize_map(self, Option<usize>) -> Self::SerializeMap;
+        fn serialize_struct(self, &'static str, usize) -> Self::SerializeStruct;
+        fn serialize_struct_variant(self, &'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
 }
 
