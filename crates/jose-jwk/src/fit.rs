@@ -3,7 +3,9 @@
 //! members (RFC 7517 sections 4.2 to 4.4).
 
 use alloc::borrow::ToOwned;
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt;
 
 use jose_core::{
     Algorithm, Error, JwsAlgorithm, KeyManagementAlgorithm, KeyManagementMode, KeyShape,
@@ -11,6 +13,7 @@ use jose_core::{
 };
 
 use crate::jwk::Jwk;
+use crate::key::OctKey;
 use crate::params::{KeyOp, KeyUse};
 
 impl Jwk {
@@ -166,4 +169,63 @@ fn check_no_duplicate_ops(ops: &[KeyOp]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// A symmetric key as a JWE backend holds it: the secret, and the one
+/// content encryption algorithm it is a CEK for when its JWK's `alg` names
+/// one (RFC 7520 section 3.6). Every backend's `dir` goes through
+/// [`SharedKey::as_cek`], so the rule lives here once.
+#[derive(Clone)]
+pub struct SharedKey {
+    k: jose_core::Secret,
+    cek_for: Option<jose_core::ContentEncryptionAlgorithm>,
+}
+
+impl SharedKey {
+    /// The key `key` of a JWK whose `alg` member is `alg`.
+    pub fn new(key: &OctKey, alg: Option<Algorithm>) -> Self {
+        Self {
+            k: key.k().clone(),
+            cek_for: match alg {
+                Some(Algorithm::ContentEncryption(enc)) => Some(enc),
+                Some(Algorithm::Signature(_) | Algorithm::KeyManagement(_)) | None => None,
+            },
+        }
+    }
+
+    /// The secret.
+    pub fn secret(&self) -> &jose_core::Secret {
+        &self.k
+    }
+
+    /// The key as the CEK of `dir` for `enc`: of its length, and of that
+    /// `enc` if the JWK named one.
+    ///
+    /// # Errors
+    ///
+    /// [`jose_core::Policy::KeyAlgorithmMismatch`] for another `enc` than the
+    /// JWK's `alg`, [`Error::InvalidKey`] for a key of another length.
+    pub fn as_cek(
+        &self,
+        enc: jose_core::ContentEncryptionAlgorithm,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
+        if self.cek_for.is_some_and(|only| only != enc) {
+            return Err(Error::Policy(jose_core::Policy::KeyAlgorithmMismatch {
+                requested: String::from(enc.name()),
+            }));
+        }
+        if self.k.len() != enc.key_len() {
+            return Err(Error::invalid_key("k", "has the wrong length for enc"));
+        }
+        Ok(zeroize::Zeroizing::new(self.k.expose().to_vec()))
+    }
+}
+
+impl fmt::Debug for SharedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedKey")
+            .field("k", &self.k)
+            .field("cek_for", &self.cek_for)
+            .finish()
+    }
 }

@@ -64,6 +64,7 @@ mod spec;
 mod store;
 mod x509;
 
+pub use fit::SharedKey;
 pub use jwk::{Jwk, JwkOptions};
 pub use key::{EcKey, Key, OctKey, OkpKey, RsaKey, RsaPrimes, RsaPrivate};
 pub use params::{KeyOp, KeyUse, Parameters};

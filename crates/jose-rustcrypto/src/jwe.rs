@@ -22,49 +22,16 @@ use jose_core::json::Object;
 use jose_core::key_management::{ecdh_es_decrypt, ecdh_es_encrypt};
 use jose_core::{
     ContentEncryptionAlgorithm, DecryptingKey, EncryptingKey, Error, Header, KeyDecryptor,
-    KeyEncryptor, KeyManagementAlgorithm as K, KeyManagementMode, MalformedReason, Policy, Secret,
+    KeyEncryptor, KeyManagementAlgorithm as K, KeyManagementMode, MalformedReason, Policy,
     WrappedKey,
 };
-use jose_jwk::{Jwk, Key, Provider};
+use jose_jwk::{Jwk, Key, Provider, SharedKey};
 use zeroize::Zeroizing;
 
 use crate::handle::{Bound, Handle};
 
 #[cfg(any(feature = "rsa", nist_ecdh, feature = "x25519"))]
 use crate::convert::FromJwk;
-
-/// A shared symmetric key, and the one content encryption algorithm it is
-/// a CEK for when its JWK's `alg` names one (RFC 7520 section 3.6).
-struct SharedKey {
-    k: Secret,
-    cek_for: Option<ContentEncryptionAlgorithm>,
-}
-
-impl SharedKey {
-    fn from_jwk(jwk: &Jwk, k: &Secret) -> Self {
-        Self {
-            k: k.clone(),
-            cek_for: match jwk.alg() {
-                Some(jose_core::Algorithm::ContentEncryption(enc)) => Some(enc),
-                Some(_) | None => None,
-            },
-        }
-    }
-
-    /// The key as the CEK of `dir` for `enc`: of its length, and of that
-    /// `enc` if the JWK named one.
-    fn as_cek(&self, enc: ContentEncryptionAlgorithm) -> Result<Zeroizing<Vec<u8>>, Error> {
-        if self.cek_for.is_some_and(|only| only != enc) {
-            return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
-                requested: String::from(enc.name()),
-            }));
-        }
-        if self.k.len() != enc.key_len() {
-            return Err(Error::invalid_key("k", "has the wrong length for enc"));
-        }
-        Ok(Zeroizing::new(self.k.expose().to_vec()))
-    }
-}
 
 /// The sender's view of a recipient: its public key, or the shared key.
 enum WrappingKey {
@@ -184,7 +151,7 @@ impl WrappingKey {
         Ok(match jwk.key() {
             #[cfg(feature = "rsa")]
             Key::Rsa(_) => Self::Rsa(Box::new(rsa::PublicKey::from_jwk(jwk)?)),
-            Key::Oct(k) => Self::Oct(SharedKey::from_jwk(jwk, k.k())),
+            Key::Oct(k) => Self::Oct(SharedKey::new(k, jwk.alg())),
             #[cfg(nist_ecdh)]
             Key::Ec(k) => match k.crv() {
                 #[cfg(feature = "p256")]
@@ -207,7 +174,7 @@ impl UnwrappingKey {
         Ok(match jwk.key() {
             #[cfg(feature = "rsa")]
             Key::Rsa(_) => Self::Rsa(Box::new(rsa::PrivateKey::from_jwk(jwk)?)),
-            Key::Oct(k) => Self::Oct(SharedKey::from_jwk(jwk, k.k())),
+            Key::Oct(k) => Self::Oct(SharedKey::new(k, jwk.alg())),
             #[cfg(nist_ecdh)]
             Key::Ec(k) => match k.crv() {
                 #[cfg(feature = "p256")]
@@ -288,7 +255,7 @@ impl Bound<WrappingKey, K> {
     ) -> Result<WrappedKey, Error> {
         // The header carries the caller's PBES2 p2c and p2s.
         let _ = header;
-        let k = &shared.k;
+        let k = shared.secret();
         match self.alg {
             K::A128Kw | K::A192Kw | K::A256Kw => Ok(WrappedKey::wrapped(
                 self.provider.key_wrap.wrap_key(k.expose(), cek)?,
@@ -406,7 +373,7 @@ impl Bound<UnwrappingKey, K> {
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
         // The header carries AES-GCM key wrap's iv and tag, PBES2's p2s and p2c.
         let _ = header;
-        let k = &shared.k;
+        let k = shared.secret();
         match self.alg {
             K::A128Kw | K::A192Kw | K::A256Kw => {
                 self.provider.key_wrap.unwrap_key(k.expose(), encrypted_key)
