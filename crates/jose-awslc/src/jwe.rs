@@ -20,47 +20,14 @@ use aws_lc_rs::rsa::{
 use jose_core::json::Object;
 use jose_core::key_management as km;
 use jose_core::{
-    Algorithm, ContentEncryptionAlgorithm, Curve, DecryptingKey, EncryptingKey, Error,
-    HashAlgorithm, Header, KeyDecryptor, KeyEncryptor, KeyIdentity, KeyManagementAlgorithm as K,
-    MalformedReason, Policy, Secret, WrappedKey,
+    ContentEncryptionAlgorithm, Curve, DecryptingKey, EncryptingKey, Error, HashAlgorithm, Header,
+    KeyDecryptor, KeyEncryptor, KeyIdentity, KeyManagementAlgorithm as K, MalformedReason, Policy,
+    WrappedKey,
 };
-use jose_jwk::{Jwk, Key, Provider};
+use jose_jwk::{Jwk, Key, Provider, SharedKey};
 use zeroize::Zeroizing;
 
 use crate::convert;
-
-/// A shared symmetric key, and the one content encryption algorithm it is
-/// a CEK for when its JWK's `alg` names one (RFC 7520 section 3.6).
-struct SharedKey {
-    k: Secret,
-    cek_for: Option<ContentEncryptionAlgorithm>,
-}
-
-impl SharedKey {
-    fn from_jwk(jwk: &Jwk, k: &Secret) -> Self {
-        Self {
-            k: k.clone(),
-            cek_for: match jwk.alg() {
-                Some(Algorithm::ContentEncryption(enc)) => Some(enc),
-                Some(_) | None => None,
-            },
-        }
-    }
-
-    /// The key as the CEK of `dir` for `enc`: of its length, and of that
-    /// `enc` if the JWK named one.
-    fn as_cek(&self, enc: ContentEncryptionAlgorithm) -> Result<Zeroizing<Vec<u8>>, Error> {
-        if self.cek_for.is_some_and(|only| only != enc) {
-            return Err(Error::Policy(Policy::KeyAlgorithmMismatch {
-                requested: String::from(enc.name()),
-            }));
-        }
-        if self.k.len() != enc.key_len() {
-            return Err(Error::invalid_key("k", "has the wrong length for enc"));
-        }
-        Ok(Zeroizing::new(self.k.expose().to_vec()))
-    }
-}
 
 /// The sender's view of a recipient: its public key, or the shared key.
 enum WrappingKey {
@@ -159,13 +126,11 @@ impl WrappingKey {
                         .map_err(|_| Error::invalid_key("n", "cannot be used for RSA1_5"))?,
                 }
             }
-            Key::Oct(k) => Self::Oct(SharedKey::from_jwk(jwk, k.k())),
+            Key::Oct(k) => Self::Oct(SharedKey::new(k, jwk.alg())),
             Key::Ec(_) | Key::Okp(_) => {
+                // Parsing for ECDH checks the point is on the curve.
                 let (crv, bytes) = convert::ecdh_public_bytes(jwk.key())
                     .ok_or(Error::ApiMisuse("not a key on a curve"))?;
-                if let Key::Ec(k) = jwk.key() {
-                    convert::ec_public_checked(k)?;
-                }
                 Self::Ecdh(crv, convert::ecdh_public(crv, &bytes)?)
             }
             _ => return Err(crate::unsupported_key(jwk, "JWE")),
@@ -185,7 +150,7 @@ impl UnwrappingKey {
                         .map_err(|_| Error::invalid_key("n", "cannot be used for RSA1_5"))?,
                 }
             }
-            Key::Oct(k) => Self::Oct(SharedKey::from_jwk(jwk, k.k())),
+            Key::Oct(k) => Self::Oct(SharedKey::new(k, jwk.alg())),
             Key::Ec(_) | Key::Okp(_) => {
                 let (crv, key) = convert::ecdh_private(jwk)?;
                 Self::Ecdh(crv, key)
@@ -353,11 +318,11 @@ impl KeyEncryptor for Bound<WrappingKey> {
             }
             WrappingKey::Oct(shared) => match self.alg {
                 K::A128Kw | K::A192Kw | K::A256Kw => Ok(WrappedKey::wrapped(
-                    p.key_wrap.wrap_key(shared.k.expose(), cek)?,
+                    p.key_wrap.wrap_key(shared.secret().expose(), cek)?,
                     Object::new(),
                 )),
                 K::A128GcmKw | K::A192GcmKw | K::A256GcmKw => {
-                    crate::key_wrap::gcm_wrap(shared.k.expose(), cek, p.random)
+                    crate::key_wrap::gcm_wrap(shared.secret().expose(), cek, p.random)
                 }
                 K::Dir => Ok(WrappedKey::direct(shared.as_cek(enc)?, Object::new())),
                 alg @ (K::Pbes2Hs256A128Kw | K::Pbes2Hs384A192Kw | K::Pbes2Hs512A256Kw) => {
@@ -366,7 +331,7 @@ impl KeyEncryptor for Bound<WrappingKey> {
                         p.random,
                         &pbkdf2,
                         alg,
-                        shared.k.expose(),
+                        shared.secret().expose(),
                         header,
                         cek,
                     )
@@ -410,9 +375,7 @@ impl Bound<UnwrappingKey> {
                 MalformedReason::Invalid("is not a key on the recipient's curve"),
             )
         })?;
-        if let Key::Ec(k) = sender.key() {
-            convert::ec_public_checked(k)?;
-        }
+        // One parse, which checks the point is on our curve.
         let public = convert::ecdh_public(crv, &bytes)?;
         agreement::agree(key, public, (), |z| Ok(Zeroizing::new(z.to_vec()))).map_err(|()| {
             if crv == Curve::X25519 {
@@ -464,11 +427,11 @@ impl KeyDecryptor for Bound<UnwrappingKey> {
                 out
             }
             UnwrappingKey::Oct(shared) => match self.alg {
-                K::A128Kw | K::A192Kw | K::A256Kw => {
-                    p.key_wrap.unwrap_key(shared.k.expose(), encrypted_key)?
-                }
+                K::A128Kw | K::A192Kw | K::A256Kw => p
+                    .key_wrap
+                    .unwrap_key(shared.secret().expose(), encrypted_key)?,
                 K::A128GcmKw | K::A192GcmKw | K::A256GcmKw => {
-                    crate::key_wrap::gcm_unwrap(shared.k.expose(), encrypted_key, header)?
+                    crate::key_wrap::gcm_unwrap(shared.secret().expose(), encrypted_key, header)?
                 }
                 K::Dir => {
                     if !encrypted_key.is_empty() {
@@ -484,7 +447,7 @@ impl KeyDecryptor for Bound<UnwrappingKey> {
                         p.key_wrap,
                         &pbkdf2,
                         alg,
-                        shared.k.expose(),
+                        shared.secret().expose(),
                         header,
                         encrypted_key,
                     )?
