@@ -128,18 +128,13 @@ impl SignKey {
             Key::Oct(k) => Self::Hmac(hmac_keys(k.k(), algs)),
             Key::Rsa(_) => Self::Rsa(convert::rsa_key_pair(jwk)?),
             Key::Ec(k) => {
-                let alg = match k.crv() {
-                    Curve::P256 => JwsAlgorithm::Es256,
-                    Curve::P384 => JwsAlgorithm::Es384,
-                    Curve::P521 => JwsAlgorithm::Es512,
-                    Curve::Secp256k1 => JwsAlgorithm::Es256K,
-                    other => {
-                        return Err(crate::unsupported(&format!(
-                            "JWS with {} keys",
-                            other.name()
-                        )));
-                    }
-                };
+                // The one JWS algorithm of the curve, from the table of
+                // jose_core::key.
+                let alg = JwsAlgorithm::ALL
+                    .iter()
+                    .copied()
+                    .find(|a| a.requirement().accepts(jwk.shape()))
+                    .ok_or_else(|| crate::unsupported_key(jwk, "JWS"))?;
                 Self::Ecdsa(convert::ecdsa_key_pair(jwk, k)?, alg)
             }
             Key::Okp(k) if k.crv() == Curve::Ed25519 => {
