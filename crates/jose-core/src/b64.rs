@@ -48,6 +48,28 @@ pub fn decode(what: impl Into<Cow<'static, str>>, text: &str) -> Result<Vec<u8>,
         .map_err(|_| Error::malformed(what, MalformedReason::Base64))
 }
 
+/// Decodes strict unpadded base64url of public data into `buf` when it
+/// fits there (a stack buffer of the caller's), into a new vector when not.
+/// Accepts and refuses what [`decode`] does.
+///
+/// # Errors
+///
+/// As [`decode`].
+pub fn decode_buffered<'b>(
+    what: impl Into<Cow<'static, str>>,
+    text: &str,
+    buf: &'b mut [u8],
+) -> Result<Cow<'b, [u8]>, Error> {
+    // The decoder wants room for whole 3-byte groups.
+    if text.len().div_ceil(4).saturating_mul(3) > buf.len() {
+        return decode(what, text).map(Cow::Owned);
+    }
+    let len = URL_SAFE_NO_PAD
+        .decode_slice(text, buf)
+        .map_err(|_| Error::malformed(what, MalformedReason::Base64))?;
+    Ok(Cow::Borrowed(buf.get(..len).unwrap_or_default()))
+}
+
 /// Decodes strict unpadded base64url into a buffer that is zeroized on drop,
 /// for secret values.
 ///
@@ -98,6 +120,31 @@ mod tests {
             let mut s = String::from("x.");
             encode_into(&data, &mut s);
             assert_eq!(&s[2..], text);
+        }
+    }
+
+    #[test]
+    fn buffered_decoding_agrees_on_the_stack_and_off_it() {
+        for len in 0..70 {
+            let data: Vec<u8> = (0..len).map(|i: u8| i.wrapping_mul(53)).collect();
+            let text = encode(&data);
+            let mut small = [0u8; 16];
+            let mut large = [0u8; 128];
+            let off = decode_buffered("t", &text, &mut small).unwrap();
+            assert_eq!(*off, data[..]);
+            assert_eq!(
+                matches!(off, Cow::Borrowed(_)),
+                text.len().div_ceil(4) * 3 <= 16
+            );
+            let on = decode_buffered("t", &text, &mut large).unwrap();
+            assert!(matches!(on, Cow::Borrowed(_)));
+            assert_eq!(*on, data[..]);
+        }
+        for bad in ["QQ==", "QR", "A+z/", "A", "QQ\n"] {
+            let mut buf = [0u8; 64];
+            assert!(decode_buffered("t", bad, &mut buf).is_err(), "{bad:?}");
+            let mut none = [0u8; 0];
+            assert!(decode_buffered("t", bad, &mut none).is_err(), "{bad:?}");
         }
     }
 

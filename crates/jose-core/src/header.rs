@@ -24,10 +24,14 @@
 //! # Ok::<(), jose_core::Error>(())
 //! ```
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::RefCell;
+use core::fmt;
 
 use serde::Serialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
@@ -43,6 +47,12 @@ trait Codec {
 
     /// Reads the member `name` from its JSON value.
     fn parse(name: &'static str, value: Value) -> Result<Self::Value, Error>;
+
+    /// Reads the member `name` as the parser met it: the codecs of
+    /// strings take a string without first making it a [`Value`].
+    fn parse_member(name: &'static str, value: Member<'_>) -> Result<Self::Value, Error> {
+        Self::parse(name, value.into_value())
+    }
 
     /// Writes the member `name`.
     fn write<M: SerializeMap>(value: &Self::Value, name: &str, map: &mut M)
@@ -60,6 +70,13 @@ where
 
     fn parse(name: &'static str, value: Value) -> Result<T, Error> {
         Text::parse(name, value)?.parse()
+    }
+
+    fn parse_member(name: &'static str, value: Member<'_>) -> Result<T, Error> {
+        match value {
+            Member::Str(s) => s.parse(),
+            Member::Value(v) => Self::parse(name, v),
+        }
     }
 
     fn write<M: SerializeMap>(value: &T, name: &str, map: &mut M) -> Result<(), M::Error> {
@@ -80,6 +97,13 @@ impl Codec for Text {
         }
     }
 
+    fn parse_member(name: &'static str, value: Member<'_>) -> Result<String, Error> {
+        match value {
+            Member::Str(s) => Ok(s.into_owned()),
+            Member::Value(v) => Self::parse(name, v),
+        }
+    }
+
     fn write<M: SerializeMap>(value: &String, name: &str, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry(name, value)
     }
@@ -95,6 +119,13 @@ impl Codec for Bytes {
         b64::decode(member(name), &Text::parse(name, value)?)
     }
 
+    fn parse_member(name: &'static str, value: Member<'_>) -> Result<Vec<u8>, Error> {
+        match value {
+            Member::Str(s) => b64::decode(member(name), &s),
+            Member::Value(v) => Self::parse(name, v),
+        }
+    }
+
     fn write<M: SerializeMap>(value: &Vec<u8>, name: &str, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry(name, &b64::encode(value))
     }
@@ -107,7 +138,11 @@ impl<const N: usize> Codec for Digest<N> {
     type Value = Vec<u8>;
 
     fn parse(name: &'static str, value: Value) -> Result<Vec<u8>, Error> {
-        let bytes = Bytes::parse(name, value)?;
+        Self::parse_member(name, Member::Value(value))
+    }
+
+    fn parse_member(name: &'static str, value: Member<'_>) -> Result<Vec<u8>, Error> {
+        let bytes = Bytes::parse_member(name, value)?;
         if bytes.len() != N {
             return Err(Error::malformed(
                 member(name),
@@ -302,35 +337,23 @@ macro_rules! header_members {
                 }
             )?)+
 
-            /// Sorts the members of `obj` into the typed fields and
-            /// [`Header::other`] in one pass, checking each registered
-            /// member's type and value. When several are wrong, the error
-            /// is the one of the first in the order of the table.
-            fn sort_members(obj: Object) -> Result<Self, Error> {
-                let mut header = Self::default();
-                let mut first_error: Option<(usize, Error)> = None;
-                for (name, value) in obj {
-                    let parsed = match name.as_str() {
-                        $( $name => <$codec as Codec>::parse($name, value)
-                            .map(|v| header.$field = Some(v)), )+
-                        _ => {
-                            header.other.insert(name, value);
-                            continue;
-                        }
-                    };
-                    if let Err(e) = parsed {
-                        let rank = REGISTERED
-                            .iter()
-                            .position(|n| *n == name)
-                            .unwrap_or(usize::MAX);
-                        if first_error.as_ref().is_none_or(|(first, _)| rank < *first) {
-                            first_error = Some((rank, e));
-                        }
+            /// Sorts one member into its typed field (checking its type
+            /// and value) or into [`Header::other`]. An error comes with
+            /// the member's place in the table, so that of several wrong
+            /// members the first in the table's order is reported.
+            fn take_member(
+                &mut self,
+                name: Cow<'_, str>,
+                value: Member<'_>,
+            ) -> Result<(), (usize, Error)> {
+                match name.as_ref() {
+                    $( $name => <$codec as Codec>::parse_member($name, value)
+                        .map(|v| self.$field = Some(v))
+                        .map_err(|e| (rank($name), e)), )+
+                    _ => {
+                        self.other.insert(name.into_owned(), value.into_value());
+                        Ok(())
                     }
-                }
-                match first_error {
-                    Some((_, e)) => Err(e),
-                    None => Ok(header),
                 }
             }
 
@@ -357,13 +380,8 @@ macro_rules! header_members {
 
             /// Sets the member `name`, typed if it is registered.
             fn set(&mut self, name: String, value: Value) -> Result<(), Error> {
-                match name.as_str() {
-                    $( $name => self.$field = Some(<$codec as Codec>::parse($name, value)?), )+
-                    _ => {
-                        self.other.insert(name, value);
-                    }
-                }
-                Ok(())
+                self.take_member(Cow::Owned(name), Member::Value(value))
+                    .map_err(|(_, e)| e)
             }
 
             /// Whether the header has a member named `name`, registered or not.
@@ -433,7 +451,7 @@ impl Header {
     /// [`Error::Malformed`] for bad JSON, duplicate or ill-typed members;
     /// [`Error::Unsupported`] or [`Error::Policy`] for an unknown or `none` alg.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        Self::from_object(json::parse_object("header", bytes)?)
+        parse("header", bytes)
     }
 
     /// Builds a header from a parsed JSON object, checking every registered
@@ -443,7 +461,11 @@ impl Header {
     ///
     /// As [`Header::from_json`].
     pub fn from_object(obj: Object) -> Result<Self, Error> {
-        Self::sort_members(obj)
+        let mut sorter = Sorter::default();
+        for (name, value) in obj {
+            sorter.take(Cow::Owned(name), Member::Value(value));
+        }
+        sorter.finish()
     }
 
     /// Sets any member by name: a registered one is checked and typed as
@@ -482,6 +504,23 @@ impl Header {
     /// [`Error::Malformed`] for a count of 0.
     pub fn with_p2c(self, count: u64) -> Result<Self, Error> {
         self.with_member("p2c", count)
+    }
+
+    /// Calls `f` with the header as compact JSON, written into a buffer on
+    /// the stack when it fits there (with `std`), into a vector otherwise:
+    /// for a caller that encodes the JSON at once, as a JWS does.
+    pub fn with_json<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        #[cfg(feature = "std")]
+        {
+            let mut buf = [0u8; 512];
+            let mut rest: &mut [u8] = &mut buf;
+            // An error is only a header longer than the buffer.
+            if serde_json::to_writer(&mut rest, self).is_ok() {
+                let written = 512 - rest.len();
+                return f(buf.get(..written).unwrap_or_default());
+            }
+        }
+        f(self.to_json().as_bytes())
     }
 
     /// Serializes the header as compact JSON.
@@ -589,6 +628,241 @@ pub fn decode_protected(text: &str, max_len: usize) -> Result<Object, Error> {
     json::parse_object("protected header", &bytes)
 }
 
+/// Decodes a base64url protected header and parses it straight into a
+/// [`Header`], refusing what [`decode_protected`] and
+/// [`Header::from_object`] together refuse, with the same errors. A
+/// typical header is decoded on the stack and parsed without a JSON tree:
+/// only the members a [`Header`] owns (`kid`, `typ`, unregistered ones) are
+/// allocated.
+///
+/// # Errors
+///
+/// As [`decode_protected`] and [`Header::from_object`].
+pub fn decode_protected_header(text: &str, max_len: usize) -> Result<Header, Error> {
+    if text.is_empty() {
+        return Ok(Header::new());
+    }
+    if text.len() > max_len {
+        return Err(Error::malformed(
+            "protected header",
+            MalformedReason::TooLarge { limit: max_len },
+        ));
+    }
+    let mut buf = [0u8; 768];
+    let bytes = b64::decode_buffered("protected header", text, &mut buf)?;
+    parse("protected header", &bytes)
+}
+
+/// Parses JSON `bytes` straight into a [`Header`]: duplicate names refused
+/// at any depth, registered members typed as they are met, and the errors
+/// of [`json::parse_object`] then [`Header::from_object`].
+fn parse(what: &'static str, bytes: &[u8]) -> Result<Header, Error> {
+    let duplicate = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = HeaderSeed {
+        duplicate: &duplicate,
+    }
+    .deserialize(&mut de)
+    .and_then(|h| de.end().map(|()| h));
+    match parsed {
+        Ok(Some(sorter)) => sorter.finish(),
+        Ok(None) => Err(Error::malformed(what, MalformedReason::NotAnObject)),
+        Err(e) => Err(json::strict_error(what, &e, duplicate)),
+    }
+}
+
+/// The place of a registered member in the table, for error order.
+fn rank(name: &str) -> usize {
+    REGISTERED
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or(usize::MAX)
+}
+
+/// A member's value as the parser met it: a string borrowed from the input
+/// where it has no escapes, anything else as a strict [`Value`].
+enum Member<'de> {
+    Str(Cow<'de, str>),
+    Value(Value),
+}
+
+impl Member<'_> {
+    fn into_value(self) -> Value {
+        match self {
+            Member::Str(s) => Value::String(s.into_owned()),
+            Member::Value(v) => v,
+        }
+    }
+}
+
+/// Members sorted into a header one at a time, keeping the first error in
+/// the table's order until the end.
+#[derive(Default)]
+struct Sorter {
+    header: Header,
+    first_error: Option<(usize, Error)>,
+}
+
+impl Sorter {
+    fn take(&mut self, name: Cow<'_, str>, value: Member<'_>) {
+        if let Err((rank, e)) = self.header.take_member(name, value) {
+            if self
+                .first_error
+                .as_ref()
+                .is_none_or(|(first, _)| rank < *first)
+            {
+                self.first_error = Some((rank, e));
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Header, Error> {
+        match self.first_error {
+            Some((_, e)) => Err(e),
+            None => Ok(self.header),
+        }
+    }
+}
+
+/// Reads a whole header object; `None` for JSON that is not an object
+/// (walked to its end, so that a syntax error is still reported as one).
+#[derive(Clone, Copy)]
+struct HeaderSeed<'a> {
+    duplicate: &'a RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for HeaderSeed<'_> {
+    type Value = Option<Sorter>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HeaderSeed<'_> {
+    type Value = Option<Sorter>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut names = json::Names::default();
+        let mut sorter = Sorter::default();
+        while let Some(name) = access.next_key::<json::Name<'de>>()? {
+            if !names.insert(name.0.clone(), self.duplicate) {
+                return Err(de::Error::custom("duplicate member"));
+            }
+            let value = access.next_value_seed(MemberSeed {
+                duplicate: self.duplicate,
+            })?;
+            sorter.take(name.0, value);
+        }
+        Ok(Some(sorter))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let strict = json::Strict {
+            duplicate: self.duplicate,
+        };
+        while seq.next_element_seed(strict)?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// Reads one member's value: a string as it stands, anything else through
+/// [`json::strict_value`].
+#[derive(Clone, Copy)]
+struct MemberSeed<'a> {
+    duplicate: &'a RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
+    type Value = Member<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MemberSeed<'_> {
+    type Value = Member<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Member::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Member::Str(Cow::Owned(String::from(v))))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Member::Str(Cow::Owned(v)))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::Number(v.into())))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::Number(v.into())))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        json::strict_value(self.duplicate)
+            .visit_f64(v)
+            .map(Member::Value)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        json::strict_value(self.duplicate)
+            .visit_seq(seq)
+            .map(Member::Value)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Self::Value, A::Error> {
+        json::strict_value(self.duplicate)
+            .visit_map(access)
+            .map(Member::Value)
+    }
+}
+
 fn member(name: &str) -> String {
     alloc::format!("header \"{}\"", crate::error::Truncated(name))
 }
@@ -636,6 +910,15 @@ mod tests {
     }
 
     #[test]
+    fn json_on_the_stack_is_the_json() {
+        let short = Header::new().with_alg(JwsAlgorithm::Hs256).with_typ("JWT");
+        let long = short.clone().with_kid("k".repeat(600));
+        for h in [short, long] {
+            assert_eq!(h.with_json(<[u8]>::to_vec), h.to_json().into_bytes());
+        }
+    }
+
+    #[test]
     fn large_numbers_survive_a_round_trip() {
         // Found by the header fuzz target: without serde_json's
         // float_roundtrip, 3.33...e78 came back one ulp off.
@@ -654,6 +937,67 @@ mod tests {
             Header::from_json(br#"{"alg":"XS256"}"#),
             Err(Error::Unsupported(Unsupported::Algorithm("XS256".into())))
         );
+    }
+
+    /// The header parsed through a JSON tree, as before the streaming
+    /// parser: what the streaming parser must agree with, errors included.
+    fn through_a_tree(what: &'static str, bytes: &[u8]) -> Result<Header, Error> {
+        Header::from_object(json::parse_object(what, bytes)?)
+    }
+
+    #[test]
+    fn streaming_parser_agrees_with_the_tree() {
+        for text in [
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            r#"{"typ":"JWT","alg":"ES256","kid":"k\u0031"}"#,
+            r#"{"alg":"RSA-OAEP","enc":"A128GCM","zip":"DEF","epk":{"kty":"EC","x":"AA"}}"#,
+            r#"{"alg":"ES256","crit":["exp"],"exp":1,"b64":false}"#,
+            r#"{"alg":"PBES2-HS256+A128KW","p2s":"AAAA","p2c":4096,"enc":"A128CBC-HS256"}"#,
+            r#"{"x5t#S256":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","x5c":["AAAA"]}"#,
+            r#"{"n":null,"f":1.5,"i":-3,"a":[1,{"b":true}],"s":"\n"}"#,
+            r#"{"iv":"AAAAAAAAAAAAAAAA","tag":"AAAAAAAAAAAAAAAAAAAAAA","apu":"QQ","apv":""}"#,
+            r#"{}"#,
+            // Errors: of JSON, duplicates at any depth, types, values, and
+            // several at once (the first in the table's order wins).
+            r#"{"alg":"none"}"#,
+            r#"{"alg":"XX256"}"#,
+            r#"{"alg":"HS256","alg":"HS256"}"#,
+            r#"{"alg":"HS256","x":{"a":1,"a":2}}"#,
+            r#"{"alg":"HS256","x":[{"a":1,"a":2}]}"#,
+            r#"{"kid":1,"alg":2}"#,
+            r#"{"p2c":0,"crit":[],"typ":false}"#,
+            r#"{"iv":"AA==","x5t":"AAAA"}"#,
+            r#"{"alg":"HS256","k\u0069d":"a","kid":"b"}"#,
+            r#"{"alg":"HS256"} x"#,
+            r#"{"alg":"HS256""#,
+            r#"["alg"]"#,
+            r#"[{"a":1,"a":2}]"#,
+            r#""alg""#,
+            r#"1"#,
+            r#"null"#,
+            "",
+        ] {
+            assert_eq!(
+                parse("header", text.as_bytes()),
+                through_a_tree("header", text.as_bytes()),
+                "{text}"
+            );
+            let b64 = b64::encode(text.as_bytes());
+            assert_eq!(
+                decode_protected_header(&b64, 16 * 1024),
+                decode_protected(&b64, 16 * 1024).and_then(Header::from_object),
+                "{text}"
+            );
+        }
+        // Off the stack buffer: a header over its 768 bytes.
+        let long = alloc::format!(r#"{{"alg":"HS256","x":"{}"}}"#, "a".repeat(2000));
+        let b64 = b64::encode(long.as_bytes());
+        assert_eq!(
+            decode_protected_header(&b64, 16 * 1024).unwrap(),
+            Header::from_json(long.as_bytes()).unwrap()
+        );
+        assert!(decode_protected_header(&b64, 100).is_err());
+        assert!(decode_protected_header("e30=", 100).is_err());
     }
 
     #[test]

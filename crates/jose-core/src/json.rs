@@ -251,9 +251,17 @@ pub fn zeroize_object(object: &mut Object) {
     object.values_mut().for_each(zeroize_value);
 }
 
+/// The strict [`Value`] reader of [`parse_strict`], for parsers that read
+/// some members themselves and the rest as values: its visitor methods
+/// build the value of what the parser met, recording the first duplicate
+/// member name in `duplicate`.
+pub(crate) fn strict_value(duplicate: &RefCell<Option<String>>) -> StrictSeed<'_> {
+    StrictSeed { duplicate }
+}
+
 /// Deserializes a [`Value`], recording the first duplicate member name.
 #[derive(Clone, Copy)]
-struct StrictSeed<'a> {
+pub(crate) struct StrictSeed<'a> {
     duplicate: &'a RefCell<Option<String>>,
 }
 
