@@ -34,14 +34,10 @@ pub struct Unverified {
 pub fn decode_unverified(input: &str) -> Result<Unverified, Error> {
     let limits = Limits::default();
     let raw = parse::any(input, &limits)?;
-    let first = raw
-        .signatures
-        .first()
-        .ok_or(Error::ApiMisuse("a parsed JWS always has a signature"))?;
-    let protected = Header::from_object(jose_core::header::decode_protected(
-        &first.protected_b64,
+    let protected = jose_core::header::decode_protected_header(
+        &raw.signatures.first.protected_b64,
         limits.max_header,
-    )?)?;
+    )?;
     let payload = match &raw.payload {
         // An empty compact payload may be detached: report none.
         None => None,

@@ -31,7 +31,29 @@ pub(crate) struct RawJws<'a> {
     /// signing input when the payload is attached and encoded, borrowed
     /// rather than rebuilt.
     pub(crate) compact_signing_input: Option<&'a str>,
-    pub(crate) signatures: Vec<RawSignature<'a>>,
+    pub(crate) signatures: Signatures<'a>,
+}
+
+/// The signatures of a JWS: never none, and the one of a compact or
+/// flattened JWS held without a vector.
+#[derive(Debug)]
+pub(crate) struct Signatures<'a> {
+    pub(crate) first: RawSignature<'a>,
+    pub(crate) rest: Vec<RawSignature<'a>>,
+}
+
+impl<'a> Signatures<'a> {
+    fn one(first: RawSignature<'a>) -> Self {
+        Self {
+            first,
+            rest: Vec::new(),
+        }
+    }
+
+    /// The signatures in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &RawSignature<'a>> {
+        core::iter::once(&self.first).chain(&self.rest)
+    }
 }
 
 /// Parses a JWS in any serialization, told apart by a leading `{`.
@@ -67,11 +89,11 @@ pub(crate) fn compact<'a>(input: &'a str, limits: &Limits) -> Result<RawJws<'a>,
     Ok(RawJws {
         payload: Some(Cow::Borrowed(payload)),
         compact_signing_input: signing_input,
-        signatures: alloc::vec![RawSignature {
+        signatures: Signatures::one(RawSignature {
             protected_b64: Cow::Borrowed(header),
             unprotected: None,
             signature_b64: Cow::Borrowed(signature),
-        }],
+        }),
     })
 }
 
@@ -99,7 +121,7 @@ pub(crate) fn json(input: &str, limits: &Limits) -> Result<RawJws<'static>, Erro
                 MalformedReason::Missing,
             ));
         }
-        (true, false) => alloc::vec![signature_entry(obj)?],
+        (true, false) => Signatures::one(signature_entry(obj)?),
         (false, true) => {
             if obj.contains_key("protected") || obj.contains_key("header") {
                 return Err(Error::malformed(
@@ -124,13 +146,18 @@ pub(crate) fn json(input: &str, limits: &Limits) -> Result<RawJws<'static>, Erro
                     MalformedReason::Invalid("has more signatures than the limit"),
                 ));
             }
-            entries
-                .into_iter()
-                .map(|e| match e {
-                    Value::Object(o) => signature_entry(o),
-                    _ => Err(wrong_type("signatures", "an array of objects")),
-                })
-                .collect::<Result<Vec<_>, _>>()?
+            let mut entries = entries.into_iter().map(|e| match e {
+                Value::Object(o) => signature_entry(o),
+                _ => Err(wrong_type("signatures", "an array of objects")),
+            });
+            let first = entries.next().ok_or(Error::malformed(
+                "JSON serialization \"signatures\"",
+                MalformedReason::Invalid("must not be empty"),
+            ))??;
+            Signatures {
+                first,
+                rest: entries.collect::<Result<Vec<_>, _>>()?,
+            }
         }
     };
     Ok(RawJws {

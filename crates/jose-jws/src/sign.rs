@@ -117,14 +117,19 @@ impl<'p> JwsBuilder<'p> {
         }
         // Build `header.payload` once, in the output buffer: it is the
         // signing input; a detached payload is cut out afterwards.
-        let protected_b64 = self.protected_b64(&spec)?;
+        let protected = self.complete(spec.signer, spec.protected, None)?;
         let payload_len = if self.encoded {
             self.payload.len().div_ceil(3) * 4
         } else {
             self.payload.len()
         };
-        let mut out = String::with_capacity(protected_b64.len() + payload_len + 100);
-        out.push_str(&protected_b64);
+        let mut out = String::new();
+        protected.with_json(|json| {
+            // Room for the parts and a signature of up to 64 bytes.
+            out.reserve(json.len().div_ceil(3) * 4 + payload_len + 90);
+            b64::encode_into(json, &mut out);
+        });
+        let protected_len = out.len();
         out.push('.');
         if self.encoded {
             b64::encode_into(self.payload, &mut out);
@@ -141,7 +146,7 @@ impl<'p> JwsBuilder<'p> {
         }
         let signature = spec.signer.sign(out.as_bytes())?;
         if self.detached {
-            out.truncate(protected_b64.len() + 1);
+            out.truncate(protected_len + 1);
         }
         out.push('.');
         b64::encode_into(&signature, &mut out);
@@ -216,19 +221,22 @@ impl<'p> JwsBuilder<'p> {
         Ok(obj)
     }
 
-    /// Completes the protected header, and signs.
-    /// Completes and encodes the protected header of one signature.
-    fn protected_b64(&self, spec: &SignatureSpec<'_>) -> Result<String, Error> {
-        let alg = spec.signer.algorithm();
-        let mut protected = spec.protected.clone();
+    /// Completes the protected header of one signature: the signer's `alg`
+    /// and `kid`, and `b64` as the builder says.
+    fn complete(
+        &self,
+        signer: &dyn Signer,
+        mut protected: Header,
+        unprotected: Option<&Header>,
+    ) -> Result<Header, Error> {
+        let alg = signer.algorithm();
         match protected.alg {
             Some(Algorithm::Signature(a)) if a == alg => {}
             None => protected.alg = Some(Algorithm::Signature(alg)),
             Some(_) => return Err(Error::ApiMisuse("the header alg differs from the signer's")),
         }
-        let unprotected = spec.unprotected.as_ref();
         if protected.kid.is_none() && unprotected.is_none_or(|u| u.kid.is_none()) {
-            protected.kid = spec.signer.key_id().map(String::from);
+            protected.kid = signer.key_id().map(String::from);
         }
         // `b64` follows the builder (`unencoded()`); a header that says
         // otherwise would make the signed bytes differ from the payload.
@@ -262,12 +270,17 @@ impl<'p> JwsBuilder<'p> {
                 }
             }
         }
-        Ok(b64::encode(protected.to_json().as_bytes()))
+        Ok(protected)
     }
 
     /// Completes the protected header, and signs.
     fn sign_one(&self, spec: &SignatureSpec<'_>) -> Result<(String, Vec<u8>), Error> {
-        let protected_b64 = self.protected_b64(spec)?;
+        let protected = self.complete(
+            spec.signer,
+            spec.protected.clone(),
+            spec.unprotected.as_ref(),
+        )?;
+        let protected_b64 = b64::encode(protected.to_json().as_bytes());
         let payload = if self.encoded {
             b64::encode(self.payload).into_bytes()
         } else {

@@ -7,7 +7,6 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use jose_core::header::{self, Header};
-use jose_core::json::Object;
 use jose_core::{
     Algorithm, Error, JwsAlgorithm, KeyIdentity, KeyStore, MalformedReason, Policy, b64,
 };
@@ -207,21 +206,28 @@ impl Verification {
         keys: &dyn KeyStore,
         shared: &mut Shared,
     ) -> Result<Verified, Error> {
-        let protected_obj = header::decode_protected(&sig.protected_b64, self.limits.max_header)?;
-        let empty = Object::new();
-        let unprotected_obj = sig.unprotected.as_ref().unwrap_or(&empty);
+        let max_header = self.limits.max_header;
         // Compact and most JSON signatures have no unprotected header: then
-        // the joint header is the protected one, parsed once.
-        let joint_owned = if unprotected_obj.is_empty() {
-            None
-        } else {
-            Some(Header::from_object(header::join_disjoint(&[
-                &protected_obj,
-                unprotected_obj,
-            ])?)?)
+        // the joint header is the protected one, parsed once, straight from
+        // its JSON.
+        let (protected, joint_owned) = match sig.unprotected.as_ref().filter(|u| !u.is_empty()) {
+            None => (
+                header::decode_protected_header(&sig.protected_b64, max_header)?,
+                None,
+            ),
+            Some(unprotected) => {
+                let protected_obj = header::decode_protected(&sig.protected_b64, max_header)?;
+                let joint = header::join_disjoint(&[&protected_obj, unprotected])?;
+                let joint = Header::from_object(joint)?;
+                (Header::from_object(protected_obj)?, Some(joint))
+            }
         };
-        let protected = Header::from_object(protected_obj)?;
         let joint = joint_owned.as_ref().unwrap_or(&protected);
+        let unprotected_has = |name| {
+            sig.unprotected
+                .as_ref()
+                .is_some_and(|u| u.contains_key(name))
+        };
 
         // The algorithm: from the header, but only if the caller allows it.
         let alg = match joint.alg {
@@ -240,7 +246,7 @@ impl Verification {
         }
 
         // crit (RFC 7515 section 4.1.11) and b64 (RFC 7797 section 6).
-        if unprotected_obj.contains_key("crit") {
+        if unprotected_has("crit") {
             return Err(Error::Policy(Policy::NotProtected("crit".into())));
         }
         if let Some(crit) = &protected.crit {
@@ -251,7 +257,7 @@ impl Verification {
                 }
             }
         }
-        if unprotected_obj.contains_key("b64") {
+        if unprotected_has("b64") {
             return Err(Error::Policy(Policy::NotProtected("b64".into())));
         }
         let encoded = match protected.b64 {
@@ -315,7 +321,9 @@ impl Verification {
                 &assembled
             }
         };
-        let signature = b64::decode("signature", &sig.signature_b64)?;
+        // Room for the largest signature, RSA's of 8192 bits.
+        let mut signature_buf = [0u8; 1024];
+        let signature = b64::decode_buffered("signature", &sig.signature_b64, &mut signature_buf)?;
 
         let candidates = keys.verifiers(alg, joint)?;
         if candidates.is_empty() {
