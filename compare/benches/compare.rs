@@ -16,8 +16,8 @@ use std::time::Duration;
 use criterion::Criterion;
 use jose_alloc_probe::{Counting, count};
 use jose_compare::{
-    JWE_ALGS, JWS_ALGS, Keys, cross_check, cross_check_jwe, floor, jwe_impls, jwe_key, jws_impls,
-    payload, peers,
+    CLAIMS_ALONE, Claims, JWE_ALGS, JWS_ALGS, Keys, cross_check, cross_check_jwe, floor, jwe_impls,
+    jwe_key, jws_impls, payload, peers,
 };
 
 #[global_allocator]
@@ -51,7 +51,12 @@ fn main() {
         } else {
             Vec::new()
         };
-        let pairs: Vec<Pair<'_>> = impls
+        // What serde_json alone costs on the claims (serialize them, and
+        // deserialize them into the user struct): the part of every
+        // implementation's time and allocations that is not JOSE's.
+        let claims = Claims::new();
+        let claims_alone = move || serde_json::to_string(&claims).unwrap();
+        let mut pairs: Vec<Pair<'_>> = impls
             .iter()
             .filter(|i| wanted(&i.name))
             .map(|i| Pair {
@@ -60,6 +65,13 @@ fn main() {
                 open: Box::new(|t| (i.verify)(t).is_ok()),
             })
             .collect();
+        if *alg == jose_core::JwsAlgorithm::Hs256 && only_peer.is_none() {
+            pairs.push(Pair {
+                name: CLAIMS_ALONE,
+                make: &claims_alone,
+                open: Box::new(|t| serde_json::from_str::<Claims>(t).is_ok()),
+            });
+        }
         let groups = [format!("{alg} sign"), format!("{alg} verify")];
         measure(&mut c, &mut allocations, &groups, &pairs, &floors);
     }
