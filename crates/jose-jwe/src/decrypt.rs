@@ -124,21 +124,25 @@ impl Decryption {
         keys: &dyn KeyStore,
     ) -> Result<Decrypted, Error> {
         let raw = parse::parse(input, &self.limits)?;
-        let protected_obj = header::decode_protected(&raw.protected_b64, self.limits.max_header)?;
+        let max_header = self.limits.max_header;
         let empty = Object::new();
         let shared = raw.unprotected.as_ref().unwrap_or(&empty);
         // Compact (and most JSON) JWEs have no unprotected header: then the
-        // joint header is the protected one, parsed once, and the JSON object
-        // is not kept for joining.
+        // joint header is the protected one, parsed once straight from its
+        // JSON, and no JSON object is kept for joining.
         let unprotected = !shared.is_empty()
             || raw
                 .recipients
                 .iter()
                 .any(|r| r.header.as_ref().is_some_and(|h| !h.is_empty()));
         let (protected, protected_obj) = if unprotected {
+            let protected_obj = header::decode_protected(&raw.protected_b64, max_header)?;
             (Header::from_object(protected_obj.clone())?, protected_obj)
         } else {
-            (Header::from_object(protected_obj)?, Object::new())
+            (
+                header::decode_protected_header(&raw.protected_b64, max_header)?,
+                Object::new(),
+            )
         };
 
         // zip and crit must be integrity protected (RFC 7516 4.1.3, RFC 7515 4.1.11).
