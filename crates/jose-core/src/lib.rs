@@ -38,6 +38,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod alg;
+pub mod asynchronous;
 pub mod b64;
 pub mod backend;
 pub mod error;
