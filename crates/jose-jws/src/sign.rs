@@ -3,8 +3,9 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use jose_core::asynchronous::AsyncSigner;
 use jose_core::json::Object;
-use jose_core::{Algorithm, Error, Header, Signer, b64};
+use jose_core::{Algorithm, Error, Header, JwsAlgorithm, Signer, b64};
 use serde_json::Value;
 
 /// One signature to produce: a signer (bound to its algorithm and key ID)
@@ -111,13 +112,47 @@ impl<'p> JwsBuilder<'p> {
                 "the compact serialization has no unprotected header",
             ));
         }
+        let signer = spec.signer;
+        let pending = self.begin_compact(signer.algorithm(), signer.key_id(), spec.protected)?;
+        let signature = signer.sign(pending.signing_input())?;
+        Ok(pending.finish(&signature))
+    }
+
+    /// The compact serialization, signed by an [`AsyncSigner`] (a key in a
+    /// KMS or a signing service), with `protected` completed as
+    /// [`JwsBuilder::compact_with`] completes it. Every [`Signer`] is an
+    /// [`AsyncSigner`] too.
+    ///
+    /// Dropping the future before it completes abandons this signature
+    /// only: nothing is kept, and the signer's own duty is to stay usable.
+    ///
+    /// # Errors
+    ///
+    /// As [`JwsBuilder::compact_with`].
+    pub async fn compact_async(
+        &self,
+        signer: &dyn AsyncSigner,
+        protected: Header,
+    ) -> Result<String, Error> {
+        let pending = self.begin_compact(signer.algorithm(), signer.key_id(), protected)?;
+        let signature = signer.sign(pending.signing_input()).await?;
+        Ok(pending.finish(&signature))
+    }
+
+    /// Completes the protected header and writes `header.payload` once, in
+    /// the output buffer: it is the signing input (a detached payload is
+    /// cut out when the signature is added).
+    fn begin_compact(
+        &self,
+        alg: JwsAlgorithm,
+        kid: Option<&str>,
+        protected: Header,
+    ) -> Result<PendingCompact, Error> {
         if !self.encoded && !self.detached {
             // Checks the attached unencoded payload (UTF-8, no '.').
             self.payload_text(true)?;
         }
-        // Build `header.payload` once, in the output buffer: it is the
-        // signing input; a detached payload is cut out afterwards.
-        let protected = self.complete(spec.signer, spec.protected, None)?;
+        let protected = self.complete(alg, kid, protected, None)?;
         let payload_len = if self.encoded {
             self.payload.len().div_ceil(3) * 4
         } else {
@@ -131,26 +166,24 @@ impl<'p> JwsBuilder<'p> {
         });
         let protected_len = out.len();
         out.push('.');
+        let mut binary_input = None;
         if self.encoded {
             b64::encode_into(self.payload, &mut out);
         } else if let Ok(text) = core::str::from_utf8(self.payload) {
             out.push_str(text);
         } else {
-            // A detached binary unencoded payload: sign over the raw bytes.
+            // A detached binary unencoded payload: signed over the raw
+            // bytes, which cannot stand in the text.
             let mut input = out.clone().into_bytes();
             input.extend_from_slice(self.payload);
-            let signature = spec.signer.sign(&input)?;
-            out.push('.');
-            b64::encode_into(&signature, &mut out);
-            return Ok(out);
+            binary_input = Some(input);
         }
-        let signature = spec.signer.sign(out.as_bytes())?;
-        if self.detached {
-            out.truncate(protected_len + 1);
-        }
-        out.push('.');
-        b64::encode_into(&signature, &mut out);
-        Ok(out)
+        Ok(PendingCompact {
+            out,
+            protected_len,
+            detached: self.detached,
+            binary_input,
+        })
     }
 
     /// The flattened JSON serialization (RFC 7515 section 7.2.2).
@@ -225,18 +258,18 @@ impl<'p> JwsBuilder<'p> {
     /// and `kid`, and `b64` as the builder says.
     fn complete(
         &self,
-        signer: &dyn Signer,
+        alg: JwsAlgorithm,
+        kid: Option<&str>,
         mut protected: Header,
         unprotected: Option<&Header>,
     ) -> Result<Header, Error> {
-        let alg = signer.algorithm();
         match protected.alg {
             Some(Algorithm::Signature(a)) if a == alg => {}
             None => protected.alg = Some(Algorithm::Signature(alg)),
             Some(_) => return Err(Error::ApiMisuse("the header alg differs from the signer's")),
         }
         if protected.kid.is_none() && unprotected.is_none_or(|u| u.kid.is_none()) {
-            protected.kid = signer.key_id().map(String::from);
+            protected.kid = kid.map(String::from);
         }
         // `b64` follows the builder (`unencoded()`); a header that says
         // otherwise would make the signed bytes differ from the payload.
@@ -276,7 +309,8 @@ impl<'p> JwsBuilder<'p> {
     /// Completes the protected header, and signs.
     fn sign_one(&self, spec: &SignatureSpec<'_>) -> Result<(String, Vec<u8>), Error> {
         let protected = self.complete(
-            spec.signer,
+            spec.signer.algorithm(),
+            spec.signer.key_id(),
             spec.protected.clone(),
             spec.unprotected.as_ref(),
         )?;
@@ -292,5 +326,32 @@ impl<'p> JwsBuilder<'p> {
         input.extend_from_slice(&payload);
         let signature = spec.signer.sign(&input)?;
         Ok((protected_b64, signature))
+    }
+}
+
+/// A compact JWS waiting for its signature: `header.payload` written, the
+/// signing input ready.
+struct PendingCompact {
+    out: String,
+    /// The length of the encoded protected header in `out`.
+    protected_len: usize,
+    detached: bool,
+    /// The signing input when it is not `out` (a binary unencoded payload).
+    binary_input: Option<Vec<u8>>,
+}
+
+impl PendingCompact {
+    fn signing_input(&self) -> &[u8] {
+        self.binary_input.as_deref().unwrap_or(self.out.as_bytes())
+    }
+
+    /// Adds the signature, cutting out a detached payload first.
+    fn finish(mut self, signature: &[u8]) -> String {
+        if self.detached {
+            self.out.truncate(self.protected_len + 1);
+        }
+        self.out.push('.');
+        b64::encode_into(signature, &mut self.out);
+        self.out
     }
 }

@@ -6,9 +6,11 @@ use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use jose_core::asynchronous::AsyncKeyStore;
 use jose_core::header::{self, Header};
 use jose_core::{
-    Algorithm, Error, JwsAlgorithm, KeyIdentity, KeyStore, MalformedReason, Policy, b64,
+    Algorithm, Candidate, Error, JwsAlgorithm, KeyDecryptor, KeyIdentity, KeyManagementAlgorithm,
+    KeyStore, MalformedReason, Policy, Verifier, b64,
 };
 
 use crate::Limits;
@@ -145,6 +147,38 @@ impl Verification {
         self.check(raw, None, keys)
     }
 
+    /// Verifies a JWS in any serialization with keys from an
+    /// [`AsyncKeyStore`] (a remote JWK Set): the keys of every signature
+    /// are looked up first, awaiting the store, then the JWS is verified as
+    /// [`Verification::verify`] verifies it, with the same errors. Every
+    /// [`KeyStore`] is an [`AsyncKeyStore`] too.
+    ///
+    /// # Errors
+    ///
+    /// As [`Verification::verify`]; the store's errors.
+    pub async fn verify_async(
+        &self,
+        input: &str,
+        keys: &dyn AsyncKeyStore,
+    ) -> Result<Verified, Error> {
+        let raw = parse::any(input, &self.limits)?;
+        let mut fetched = Fetched::default();
+        for sig in raw.signatures.iter() {
+            // A signature whose header is refused gets no keys: the check
+            // below refuses it again, with the error of `verify`.
+            let Ok((protected, joint)) = self.headers(sig) else {
+                continue;
+            };
+            let joint = joint.unwrap_or(protected);
+            let Ok(alg) = self.algorithm(&joint) else {
+                continue;
+            };
+            let found = keys.verifiers(alg, &joint).await;
+            fetched.found.push((alg, joint, found));
+        }
+        self.check(raw, None, &fetched)
+    }
+
     /// Verifies a JWS whose payload is detached (RFC 7515 appendix F):
     /// compact with an empty middle part, or JSON without `payload`.
     ///
@@ -197,39 +231,30 @@ impl Verification {
         Ok(verified)
     }
 
-    fn check_one(
-        &self,
-        raw: &RawJws<'_>,
-        sig: &RawSignature<'_>,
-        index: usize,
-        detached: Option<&[u8]>,
-        keys: &dyn KeyStore,
-        shared: &mut Shared,
-    ) -> Result<Verified, Error> {
+    /// One signature's protected header, and its joint header when an
+    /// unprotected header adds members (`None`: the joint header is the
+    /// protected one).
+    fn headers(&self, sig: &RawSignature<'_>) -> Result<(Header, Option<Header>), Error> {
         let max_header = self.limits.max_header;
         // Compact and most JSON signatures have no unprotected header: then
         // the joint header is the protected one, parsed once, straight from
         // its JSON.
-        let (protected, joint_owned) = match sig.unprotected.as_ref().filter(|u| !u.is_empty()) {
-            None => (
+        match sig.unprotected.as_ref().filter(|u| !u.is_empty()) {
+            None => Ok((
                 header::decode_protected_header(&sig.protected_b64, max_header)?,
                 None,
-            ),
+            )),
             Some(unprotected) => {
                 let protected_obj = header::decode_protected(&sig.protected_b64, max_header)?;
                 let joint = header::join_disjoint(&[&protected_obj, unprotected])?;
                 let joint = Header::from_object(joint)?;
-                (Header::from_object(protected_obj)?, Some(joint))
+                Ok((Header::from_object(protected_obj)?, Some(joint)))
             }
-        };
-        let joint = joint_owned.as_ref().unwrap_or(&protected);
-        let unprotected_has = |name| {
-            sig.unprotected
-                .as_ref()
-                .is_some_and(|u| u.contains_key(name))
-        };
+        }
+    }
 
-        // The algorithm: from the header, but only if the caller allows it.
+    /// The algorithm: from the header, but only if the caller allows it.
+    fn algorithm(&self, joint: &Header) -> Result<JwsAlgorithm, Error> {
         let alg = match joint.alg {
             Some(Algorithm::Signature(a)) => a,
             Some(other) => {
@@ -244,6 +269,26 @@ impl Verification {
                 alg.name().to_string(),
             )));
         }
+        Ok(alg)
+    }
+
+    fn check_one(
+        &self,
+        raw: &RawJws<'_>,
+        sig: &RawSignature<'_>,
+        index: usize,
+        detached: Option<&[u8]>,
+        keys: &dyn KeyStore,
+        shared: &mut Shared,
+    ) -> Result<Verified, Error> {
+        let (protected, joint_owned) = self.headers(sig)?;
+        let joint = joint_owned.as_ref().unwrap_or(&protected);
+        let unprotected_has = |name| {
+            sig.unprotected
+                .as_ref()
+                .is_some_and(|u| u.contains_key(name))
+        };
+        let alg = self.algorithm(joint)?;
 
         // crit (RFC 7515 section 4.1.11) and b64 (RFC 7797 section 6).
         if unprotected_has("crit") {
@@ -358,5 +403,33 @@ impl Verification {
             }
         }
         Err(Error::BadSignature)
+    }
+}
+
+/// The keys an [`AsyncKeyStore`] gave for each signature, served to the
+/// synchronous check: for the same algorithm and joint header it asks
+/// with, the same answer.
+#[derive(Debug, Default)]
+struct Fetched {
+    found: Vec<(JwsAlgorithm, Header, Lookup)>,
+}
+
+/// What a store answered for one look-up.
+type Lookup = Result<Vec<Candidate<dyn Verifier>>, Error>;
+
+impl KeyStore for Fetched {
+    fn verifiers(&self, alg: JwsAlgorithm, header: &Header) -> Lookup {
+        self.found
+            .iter()
+            .find(|(a, h, _)| *a == alg && h == header)
+            .map_or_else(|| Ok(Vec::new()), |(_, _, found)| found.clone())
+    }
+
+    fn key_decryptors(
+        &self,
+        _: KeyManagementAlgorithm,
+        _: &Header,
+    ) -> Result<Vec<Candidate<dyn KeyDecryptor>>, Error> {
+        Ok(Vec::new())
     }
 }
