@@ -134,6 +134,8 @@ use jose_core::KeyStore;
 use jose_core::MalformedReason;
 #[cfg(feature = "jws")]
 use jose_core::Signer;
+#[cfg(feature = "jws")]
+use jose_core::asynchronous::{AsyncKeyStore, AsyncSigner};
 use jose_core::json;
 use jose_core::{Error, Header, KeyIdentity};
 #[cfg(feature = "jwe")]
@@ -215,6 +217,58 @@ pub fn decode<T: DeserializeOwned>(
         ));
     }
     let verified = validation.verification().verify(token, keys)?;
+    claims_of_verified(verified, validation)
+}
+
+/// Signs `claims` as [`encode`] does, with an [`AsyncSigner`]: a key in a
+/// KMS or a signing service. Every [`Signer`] is an [`AsyncSigner`] too.
+///
+/// # Errors
+///
+/// As [`encode`].
+#[cfg(feature = "jws")]
+pub async fn encode_async<T: Serialize + ?Sized>(
+    claims: &T,
+    signer: &dyn AsyncSigner,
+) -> Result<alloc::string::String, Error> {
+    let payload = claims_json(claims)?;
+    let header = Header::new().with_typ("JWT");
+    JwsBuilder::new(&payload)
+        .compact_async(signer, header)
+        .await
+}
+
+/// Verifies, validates and deserializes a signed JWT as [`decode`] does,
+/// with keys from an [`AsyncKeyStore`] (a remote JWK Set). Every
+/// [`KeyStore`] is an [`AsyncKeyStore`] too.
+///
+/// # Errors
+///
+/// As [`decode`]; the store's errors.
+#[cfg(feature = "jws")]
+pub async fn decode_async<T: DeserializeOwned>(
+    token: &str,
+    validation: &Validation,
+    keys: &dyn AsyncKeyStore,
+) -> Result<Jwt<T>, Error> {
+    validation.claims().check_format(token)?;
+    if is_encrypted(token) {
+        return Err(Error::malformed(
+            "jwt",
+            MalformedReason::Invalid("is a JWE: use decode_nested or decode_encrypted"),
+        ));
+    }
+    let verified = validation.verification().verify_async(token, keys).await?;
+    claims_of_verified(verified, validation)
+}
+
+/// The checks of a JWT after its signature: the header's `typ` and `cty`,
+/// then the claims.
+#[cfg(feature = "jws")]
+fn claims_of_verified<T: DeserializeOwned>(
+    verified: jose_jws::Verified,
+    validation: &Validation,
+) -> Result<Jwt<T>, Error> {
     let checks = validation.claims();
     checks.check_header(&verified.protected)?;
     if verified
