@@ -1,7 +1,8 @@
 //! The asynchronous entry points: JWS and JWT signed through an
 //! [`AsyncSigner`] that answers from another thread (as a KMS answers over
 //! the network), verified here and by the npm `jose` package; verification
-//! through an [`AsyncKeyStore`] that must wait for its keys; cancellation.
+//! through an [`AsyncKeyStore`] that must wait for its keys; a JWE opened
+//! by a key decryptor that answers later; cancellation.
 //!
 //! No runtime: a small `block_on` (park the thread until woken) drives the
 //! futures, so the tests show the traits need none.
@@ -18,14 +19,15 @@ use std::thread;
 
 use jose_core::asynchronous::{AsyncKeyDecryptor, AsyncKeyStore, AsyncSigner, BoxFuture};
 use jose_core::{
-    Candidate, Error, Header, JwsAlgorithm, KeyManagementAlgorithm, KeyShape, KeyStore, Policy,
-    Signer, Verifier,
+    Candidate, ContentEncryptionAlgorithm, DecryptingKey, EncryptingKey, Error, Header,
+    JwsAlgorithm, KeyManagementAlgorithm, KeyShape, KeyStore, Policy, Signer, Verifier,
 };
 use jose_jwk::Jwk;
 use jose_jws::{JwsBuilder, Verification};
 use jose_tests::peer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use zeroize::Zeroizing;
 
 const PROVIDER: jose_jwk::Provider = jose_rustcrypto::PROVIDER;
 
@@ -442,4 +444,192 @@ fn asynchronous_verification_gives_the_errors_of_the_synchronous_one() {
             );
         }
     }
+}
+
+/// A key decryptor in a "KMS": each unwrap is made on another thread.
+#[derive(Debug)]
+struct RemoteDecryptor {
+    key: Arc<dyn jose_core::KeyDecryptor>,
+    unwraps: Arc<AtomicUsize>,
+}
+
+/// One unwrap request: sent on the first poll, then waiting.
+struct Unwrap {
+    key: Arc<dyn jose_core::KeyDecryptor>,
+    unwraps: Arc<AtomicUsize>,
+    header: Header,
+    enc: ContentEncryptionAlgorithm,
+    encrypted_key: Vec<u8>,
+    answer: Option<std::sync::mpsc::Receiver<Result<Zeroizing<Vec<u8>>, Error>>>,
+}
+
+impl Future for Unwrap {
+    type Output = Result<Zeroizing<Vec<u8>>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if self.answer.is_none() {
+            let (send, receive) = std::sync::mpsc::channel();
+            let (key, unwraps, header, enc, ek) = (
+                Arc::clone(&self.key),
+                Arc::clone(&self.unwraps),
+                self.header.clone(),
+                self.enc,
+                self.encrypted_key.clone(),
+            );
+            let waker = cx.waker().clone();
+            thread::spawn(move || {
+                unwraps.fetch_add(1, Ordering::SeqCst);
+                let _ = send.send(jose_core::KeyDecryptor::decrypt_key(
+                    &*key, &header, enc, &ek,
+                ));
+                waker.wake();
+            });
+            self.answer = Some(receive);
+        }
+        match self.answer.as_ref().map(std::sync::mpsc::Receiver::try_recv) {
+            Some(Ok(answer)) => Poll::Ready(answer),
+            // The service wakes the task when it has sent the answer.
+            _ => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncKeyDecryptor for RemoteDecryptor {
+    fn algorithm(&self) -> KeyManagementAlgorithm {
+        jose_core::KeyDecryptor::algorithm(&*self.key)
+    }
+
+    fn key_id(&self) -> Option<&str> {
+        jose_core::KeyDecryptor::key_id(&*self.key)
+    }
+
+    fn decrypt_key<'a>(
+        &'a self,
+        header: &'a Header,
+        enc: ContentEncryptionAlgorithm,
+        encrypted_key: &'a [u8],
+    ) -> BoxFuture<'a, Result<Zeroizing<Vec<u8>>, Error>> {
+        Box::pin(Unwrap {
+            key: Arc::clone(&self.key),
+            unwraps: Arc::clone(&self.unwraps),
+            header: header.clone(),
+            enc,
+            encrypted_key: encrypted_key.to_vec(),
+            answer: None,
+        })
+    }
+}
+
+/// A store of one key in the "KMS".
+#[derive(Debug)]
+struct KmsStore(Arc<RemoteDecryptor>);
+
+impl AsyncKeyStore for KmsStore {
+    fn verifiers<'a>(
+        &'a self,
+        _: JwsAlgorithm,
+        _: &'a Header,
+    ) -> BoxFuture<'a, Result<Vec<Candidate<dyn Verifier>>, Error>> {
+        Box::pin(Later(Some(Ok(Vec::new())), false))
+    }
+
+    fn key_decryptors<'a>(
+        &'a self,
+        alg: KeyManagementAlgorithm,
+        _: &'a Header,
+    ) -> BoxFuture<'a, Result<Vec<Candidate<dyn AsyncKeyDecryptor>>, Error>> {
+        let found = if AsyncKeyDecryptor::algorithm(&*self.0) == alg {
+            let key: Arc<dyn AsyncKeyDecryptor> = Arc::clone(&self.0) as _;
+            let identity = Arc::new(jose_core::KeyIdentity::new(
+                AsyncKeyDecryptor::key_id(&*self.0).map(String::from),
+                None,
+                0,
+            ));
+            vec![Candidate::new(key, identity)]
+        } else {
+            Vec::new()
+        };
+        Box::pin(Later(Some(Ok(found)), false))
+    }
+}
+
+#[test]
+fn a_jwe_decrypts_with_a_key_decryptor_that_answers_later() {
+    let alg = KeyManagementAlgorithm::RsaOaep256;
+    let enc = ContentEncryptionAlgorithm::A256Gcm;
+    let jwk = PROVIDER
+        .generate(KeyShape::Rsa { bits: 2048 })
+        .unwrap()
+        .with_kid("kms-rsa");
+    let local = PROVIDER.decryptor(&jwk).unwrap();
+    let remote = Arc::new(RemoteDecryptor {
+        key: local.key_decryptor(alg).unwrap(),
+        unwraps: Arc::new(AtomicUsize::new(0)),
+    });
+    let store = KmsStore(Arc::clone(&remote));
+    let encryptor = PROVIDER
+        .encrypting_key(&jwk.to_public().unwrap())
+        .unwrap()
+        .key_encryptor(alg)
+        .unwrap();
+    let jwe = jose_jwe::JweBuilder::new(b"for the kms", enc)
+        .compact(&PROVIDER, encryptor.as_ref())
+        .unwrap();
+    let decryption = jose_jwe::Decryption::new(&[alg], &[enc]).unwrap();
+
+    let opened = block_on(decryption.decrypt_async(&PROVIDER, &jwe, &store)).unwrap();
+    assert_eq!(&opened.plaintext[..], b"for the kms");
+    assert_eq!(opened.key.kid.as_deref(), Some("kms-rsa"));
+    assert_eq!(remote.unwraps.load(Ordering::SeqCst), 1);
+
+    // The same JWE and its damaged forms: the answers of the synchronous
+    // road with the local key, error for error.
+    let mut cases = vec![jwe.clone()];
+    let parts: Vec<&str> = jwe.split('.').collect();
+    for i in 0..5 {
+        let mut damaged: Vec<String> = parts.iter().map(|p| (*p).to_string()).collect();
+        damaged[i] = match i {
+            0 => jose_core::b64::encode(br#"{"alg":"RSA-OAEP-256","enc":"A128GCM"}"#),
+            _ => jose_core::b64::encode(b"not what was there"),
+        };
+        cases.push(damaged.join("."));
+    }
+    cases.push("a.b.c".into());
+    for token in &cases {
+        let sync = decryption.decrypt(&PROVIDER, token, &local);
+        let asynchronous = block_on(decryption.decrypt_async(&PROVIDER, token, &store));
+        assert_eq!(
+            asynchronous.map(|d| d.plaintext.to_vec()),
+            sync.map(|d| d.plaintext.to_vec()),
+            "{token}"
+        );
+    }
+}
+
+/// The futures of the asynchronous entry points can move to another
+/// thread (a multi-threaded runtime's task).
+#[test]
+fn the_asynchronous_entry_points_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let jwk = key_for(JwsAlgorithm::Hs256);
+    let signer = PROVIDER.signer(&jwk, JwsAlgorithm::Hs256).unwrap();
+    let verifier = PROVIDER.verifier(&jwk).unwrap();
+    let claims = access();
+    let builder = JwsBuilder::new(b"x");
+    let verification = Verification::new(&[JwsAlgorithm::Hs256]).unwrap();
+    let validation = validation(JwsAlgorithm::Hs256);
+    let decryption = jose_jwe::Decryption::new(
+        &[KeyManagementAlgorithm::Dir],
+        &[ContentEncryptionAlgorithm::A256Gcm],
+    )
+    .unwrap();
+    send(&builder.compact_async(&signer, Header::new()));
+    send(&verification.verify_async("a.b.c", &verifier));
+    send(&jose_jwt::encode_async(&claims, &signer));
+    send(&jose_jwt::decode_async::<Access>(
+        "a.b.c",
+        &validation,
+        &verifier,
+    ));
+    send(&decryption.decrypt_async(&PROVIDER, "a.b.c.d.e", &verifier));
 }

@@ -45,6 +45,7 @@ use alloc::vec::Vec;
 use core::fmt::Debug;
 use core::future::{Future, ready};
 use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
 
 use zeroize::Zeroizing;
 
@@ -56,6 +57,18 @@ use crate::header::Header;
 /// A boxed future that may move between threads: what every method of the
 /// asynchronous traits returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Polls `future` once, with a waker that does nothing: its output if it
+/// is ready at once. For synchronous entry points that share the road of
+/// an asynchronous one, where every await is on a synchronous key (whose
+/// futures are ready at once); `None` would mean a key that had to wait.
+pub fn ready_now<F: Future>(future: F) -> Option<F::Output> {
+    let future = core::pin::pin!(future);
+    match future.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
+    }
+}
 
 /// Produces JWS signatures with one key and one algorithm, asynchronously:
 /// the twin of [`Signer`] for a key in a KMS or a signing service.
@@ -206,7 +219,6 @@ impl<S: KeyStore + ?Sized> AsyncKeyStore for S {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use core::task::{Context, Poll, Waker};
 
     #[derive(Debug)]
     struct Fixed;
@@ -221,6 +233,12 @@ mod tests {
         fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, Error> {
             Ok(signing_input.iter().rev().copied().collect())
         }
+    }
+
+    #[test]
+    fn ready_now_takes_what_is_ready_and_refuses_what_waits() {
+        assert_eq!(ready_now(ready(7)), Some(7));
+        assert_eq!(ready_now(core::future::pending::<u8>()), None);
     }
 
     #[test]

@@ -5,12 +5,12 @@ use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use jose_core::asynchronous::{self, AsyncKeyDecryptor, AsyncKeyStore};
 use jose_core::header::{self, Header};
 use jose_core::json::Object;
 use jose_core::{
     Algorithm, Candidate, CompressionAlgorithm, ContentCipher, ContentEncryptionAlgorithm, Error,
-    KeyDecryptor, KeyIdentity, KeyManagementAlgorithm, KeyRequirement, KeyStore, MalformedReason,
-    Policy, b64,
+    KeyIdentity, KeyManagementAlgorithm, KeyRequirement, KeyStore, MalformedReason, Policy, b64,
 };
 use jose_jwk::Provider;
 use zeroize::Zeroizing;
@@ -123,6 +123,29 @@ impl Decryption {
         input: &str,
         keys: &dyn KeyStore,
     ) -> Result<Decrypted, Error> {
+        // One road for both: the asynchronous one, whose every await is
+        // ready at once with a synchronous store.
+        let keys: &dyn AsyncKeyStore = &keys;
+        asynchronous::ready_now(self.decrypt_async(provider, input, keys)).unwrap_or(Err(
+            Error::ApiMisuse("a synchronous key store did not answer at once"),
+        ))
+    }
+
+    /// Decrypts a JWE as [`Decryption::decrypt`] does, with keys from an
+    /// [`AsyncKeyStore`]: key decryptors in a KMS (an RSA-OAEP unwrap
+    /// there), or a store that fetches its keys. Every [`KeyStore`] is an
+    /// [`AsyncKeyStore`] too. Dropping the future abandons this message
+    /// only.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decryption::decrypt`]; the store's and the key decryptors'.
+    pub async fn decrypt_async(
+        &self,
+        provider: &Provider,
+        input: &str,
+        keys: &dyn AsyncKeyStore,
+    ) -> Result<Decrypted, Error> {
         let raw = parse::parse(input, &self.limits)?;
         let max_header = self.limits.max_header;
         let empty = Object::new();
@@ -172,22 +195,17 @@ impl Decryption {
         // Every recipient's header and key candidates first (no crypto):
         // when some recipient's `kid` names a key of the store, only those
         // recipients are tried, so recipients meant for others cost nothing.
-        let prepared: Vec<Result<Prepared, Error>> = raw
-            .recipients
-            .iter()
-            .map(|recipient| {
-                let own = recipient.header.as_ref().unwrap_or(&empty);
-                self.prepare(
-                    provider,
-                    &raw,
-                    &protected,
-                    &protected_obj,
-                    shared,
-                    own,
-                    keys,
-                )
-            })
-            .collect();
+        let mut prepared: Vec<Result<Prepared, Error>> = Vec::with_capacity(raw.recipients.len());
+        for recipient in &raw.recipients {
+            let own = recipient.header.as_ref().unwrap_or(&empty);
+            let headers = Headers {
+                protected: &protected,
+                protected_obj: &protected_obj,
+                shared,
+                own,
+            };
+            prepared.push(self.prepare(provider, &raw, headers, keys).await);
+        }
         let kid_matched = |p: &Result<Prepared, Error>| p.as_ref().is_ok_and(Prepared::kid_matched);
         let only_kid_matched = prepared.iter().any(kid_matched);
 
@@ -196,7 +214,10 @@ impl Decryption {
         for (index, (recipient, prepared)) in raw.recipients.iter().zip(prepared).enumerate() {
             let result = match prepared {
                 Ok(p) if only_kid_matched && !p.kid_matched() => continue,
-                Ok(p) => self.open(&mut work, &raw, p, &recipient.encrypted_key, &aad),
+                Ok(p) => {
+                    self.open(&mut work, &raw, p, &recipient.encrypted_key, &aad)
+                        .await
+                }
                 Err(_) if only_kid_matched => continue,
                 Err(e) => Err(e),
             };
@@ -242,17 +263,19 @@ impl Decryption {
 
     /// One recipient's joint header, checked against the allow-lists and
     /// limits, with the store's candidate keys for it. No key is used yet.
-    #[allow(clippy::too_many_arguments)]
-    fn prepare(
+    async fn prepare(
         &self,
         provider: &Provider,
         raw: &RawJwe,
-        protected: &Header,
-        protected_obj: &Object,
-        shared: &Object,
-        own: &Object,
-        keys: &dyn KeyStore,
+        headers: Headers<'_>,
+        keys: &dyn AsyncKeyStore,
     ) -> Result<Prepared, Error> {
+        let Headers {
+            protected,
+            protected_obj,
+            shared,
+            own,
+        } = headers;
         let joint = if shared.is_empty() && own.is_empty() {
             protected.clone()
         } else {
@@ -302,7 +325,7 @@ impl Decryption {
             ));
         }
         let cipher = provider.content_cipher(enc)?;
-        let mut candidates = keys.key_decryptors(alg, &joint)?;
+        let mut candidates = keys.key_decryptors(alg, &joint).await?;
         candidates.retain(|c| c.key.algorithm() == alg);
         if candidates.is_empty() {
             return Err(Error::Policy(Policy::NoMatchingKey));
@@ -318,7 +341,7 @@ impl Decryption {
 
     /// Tries the prepared recipient's candidate keys in turn, within the
     /// message's work budget.
-    fn open(
+    async fn open(
         &self,
         work: &mut Work,
         raw: &RawJwe,
@@ -338,7 +361,7 @@ impl Decryption {
             if !work.spend_key(alg, &joint, &candidate.identity)? {
                 continue;
             }
-            let cek = match candidate.key.decrypt_key(&joint, enc, encrypted_key) {
+            let cek = match candidate.key.decrypt_key(&joint, enc, encrypted_key).await {
                 Ok(cek) => cek,
                 Err(Error::DecryptionFailed) => continue,
                 Err(e) => {
@@ -380,7 +403,17 @@ struct Prepared {
     alg: KeyManagementAlgorithm,
     enc: ContentEncryptionAlgorithm,
     cipher: &'static dyn ContentCipher,
-    candidates: Vec<Candidate<dyn KeyDecryptor>>,
+    candidates: Vec<Candidate<dyn AsyncKeyDecryptor>>,
+}
+
+/// The headers one recipient's joint header is made of.
+#[derive(Clone, Copy)]
+struct Headers<'a> {
+    protected: &'a Header,
+    /// The protected header as JSON, when some header will be joined to it.
+    protected_obj: &'a Object,
+    shared: &'a Object,
+    own: &'a Object,
 }
 
 impl Prepared {
