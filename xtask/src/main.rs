@@ -261,6 +261,7 @@ const LIBRARY_CRATES: &[&str] = &[
     "jose-jwt",
     "jose-rustcrypto",
     "jose-awslc",
+    "jose-remote",
     "jose-pkcs11",
     "jose",
 ];

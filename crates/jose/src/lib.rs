@@ -11,6 +11,8 @@
 //! - [`jwe`]: JSON Web Encryption (`jose-jwe`, feature `jwe`, on by default);
 //! - [`jwt`]: JSON Web Token (`jose-jwt`, feature `jwt`, on by default);
 //! - `pkcs11`: keys on PKCS#11 tokens (`jose-pkcs11`, feature `pkcs11`);
+//! - `remote`: remote JWK Sets, fetched and cached (`jose-remote`, feature
+//!   `remote`);
 //! - [`rustcrypto`]: the RustCrypto backend (`jose-rustcrypto`, feature
 //!   `rustcrypto` for every algorithm family, or one feature per family).
 //!
@@ -45,6 +47,7 @@
 //!   several times faster on RSA, P-256 and P-384; needs a C compiler to
 //!   build (and `std`).
 //! - `pkcs11`: the PKCS#11 backend (needs a PKCS#11 module at run time).
+//! - `remote`: remote JWK Sets over HTTPS (reqwest with rustls, tokio).
 //!
 //! An HS256-only JWT build:
 //!
@@ -70,6 +73,9 @@ pub use jose_jws as jws;
 pub use jose_jwt as jwt;
 #[cfg(feature = "pkcs11")]
 pub use jose_pkcs11 as pkcs11;
+/// Remote JWK Sets.
+#[cfg(feature = "remote")]
+pub use jose_remote as remote;
 /// The RustCrypto backend, with the algorithm families this build has.
 #[cfg(any(
     feature = "hmac",
