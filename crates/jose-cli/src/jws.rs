@@ -9,7 +9,7 @@ use jose::jws::{JwsBuilder, SignatureSpec, Verification};
 
 use crate::Failure;
 use crate::input::{Output, read_input, read_token};
-use crate::keys::{candidates, key_algs, parse_alg_list, signing_keys};
+use crate::keys::{add_remote_keys, candidates, key_algs, parse_alg_list, signing_keys};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwsCommand {
@@ -45,9 +45,14 @@ pub(crate) enum JwsCommand {
     },
     /// Verify a JWS in any serialization and print its payload.
     Verify {
-        /// A JWK or JWK Set file with candidate keys. Repeatable.
-        #[arg(long, required = true)]
+        /// A JWK or JWK Set file with candidate keys. Repeatable; not
+        /// needed with --jwks-url.
+        #[arg(long, required_unless_present = "jwks_url")]
         key: Vec<PathBuf>,
+        /// The URL of a JWK Set to take candidate keys from: https://, or
+        /// http:// to a loopback host.
+        #[arg(long)]
+        jwks_url: Option<String>,
         /// The allowed algorithms, comma-separated. Required unless every
         /// candidate key has an "alg" member.
         #[arg(long)]
@@ -119,11 +124,15 @@ pub(crate) fn run(cmd: JwsCommand) -> Result<Output, Failure> {
         }
         JwsCommand::Verify {
             key,
+            jwks_url,
             alg,
             payload,
             file,
         } => {
-            let cands = candidates(&key)?;
+            let mut cands = candidates(&key)?;
+            if let Some(url) = jwks_url {
+                add_remote_keys(&mut cands, &url)?;
+            }
             let set = &cands.set;
             let allowed: Vec<JwsAlgorithm> = match alg {
                 Some(list) => parse_alg_list(&list)?

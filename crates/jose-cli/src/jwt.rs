@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::Failure;
 use crate::input::{Output, json_line, read_input, read_token};
-use crate::keys::{candidates, key_algs, parse_alg_list, signing_keys};
+use crate::keys::{add_remote_keys, candidates, key_algs, parse_alg_list, signing_keys};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum JwtCommand {
@@ -62,9 +62,14 @@ pub(crate) enum JwtCommand {
     /// claims and print them as JSON. exp and nbf are always checked.
     Verify {
         /// A JWK or JWK Set file with candidate keys (signature keys, and
-        /// decryption keys for nested tokens). Repeatable.
-        #[arg(long, required = true)]
+        /// decryption keys for nested tokens). Repeatable; not needed with
+        /// --jwks-url.
+        #[arg(long, required_unless_present = "jwks_url")]
         key: Vec<PathBuf>,
+        /// The URL of a JWK Set to take candidate keys from: https://, or
+        /// http:// to a loopback host.
+        #[arg(long)]
+        jwks_url: Option<String>,
         /// The allowed algorithms, comma-separated (JWS, and JWE key
         /// management for nested tokens). Required unless every candidate
         /// key has an "alg" member.
@@ -172,6 +177,7 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Output, Failure> {
         }
         JwtCommand::Verify {
             key,
+            jwks_url,
             alg,
             iss,
             aud,
@@ -181,7 +187,10 @@ pub(crate) fn run(cmd: JwtCommand) -> Result<Output, Failure> {
             typ,
             file,
         } => {
-            let cands = candidates(&key)?;
+            let mut cands = candidates(&key)?;
+            if let Some(url) = jwks_url {
+                add_remote_keys(&mut cands, &url)?;
+            }
             let algs = match alg {
                 Some(list) => parse_alg_list(&list)?,
                 None => key_algs(&cands.set, "an", Some)?,

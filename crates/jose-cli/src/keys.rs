@@ -129,6 +129,34 @@ pub(crate) fn candidates(paths: &[std::path::PathBuf]) -> Result<Candidates, Fai
     Ok(out)
 }
 
+/// The keys of `--jwks-url`: the set fetched once, as `jose-remote` fetches
+/// it (HTTPS, or HTTP to loopback; limits on time, size and type; no
+/// private keys), added to the candidates.
+pub(crate) fn add_remote_keys(cands: &mut Candidates, url: &str) -> Result<(), Failure> {
+    use jose::remote::FetchError;
+    let remote = jose::remote::RemoteJwkSet::builder(url, PROVIDER)
+        .build()
+        .map_err(|e| Failure::usage(format!("--jwks-url: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("--jwks-url: no runtime: {e}")))?;
+    runtime.block_on(remote.refresh()).map_err(|e| {
+        let message = format!("--jwks-url {url}: {e}");
+        match e {
+            // The set came, but is not one to use: rejected input.
+            FetchError::Malformed(_) | FetchError::PrivateKey { .. } => Failure::rejected(message),
+            // Like a key file that cannot be read.
+            _ => Failure::usage(message),
+        }
+    })?;
+    for jwk in remote.jwk_set().iter().flat_map(|set| set.keys()) {
+        PROVIDER.check(jwk)?;
+        cands.set.push(jwk.clone());
+    }
+    Ok(())
+}
+
 /// Every key of every `--key` file, as one JWK Set of candidates (JWK files
 /// only).
 pub(crate) fn candidate_keys(paths: &[std::path::PathBuf]) -> Result<JwkSet, Failure> {

@@ -258,6 +258,7 @@ struct State {
 
 /// The last good set.
 struct Current {
+    set: Arc<JwkSet>,
     store: Arc<JwkSetStore>,
     /// The last good fetch (a 304 included).
     fetched_at: Duration,
@@ -307,6 +308,16 @@ impl RemoteJwkSet {
     pub async fn refresh(&self) -> Result<(), FetchError> {
         let seen = self.snapshot().generation;
         self.inner.refresh_once(seen).await
+    }
+
+    /// The keys of the last good fetch, if any (public keys only).
+    pub fn jwk_set(&self) -> Option<Arc<JwkSet>> {
+        let state = self
+            .inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        state.current.as_ref().map(|c| Arc::clone(&c.set))
     }
 
     /// A synchronous [`KeyStore`] view of this set, for code outside an
@@ -448,11 +459,13 @@ impl Inner {
                 Ok(())
             }
             Ok(Taken::New {
+                set,
                 store,
                 etag,
                 max_age,
             }) => {
                 state.current = Some(Current {
+                    set: Arc::new(set),
                     store: Arc::new(store),
                     fetched_at: now,
                     fresh_until: now.saturating_add(self.fresh_for(max_age)),
@@ -497,6 +510,7 @@ impl Inner {
                 }
                 Ok(Taken::New {
                     store: JwkSetStore::new(&set, &self.provider),
+                    set,
                     etag,
                     max_age,
                 })
@@ -517,6 +531,7 @@ enum Cached<T> {
 enum Taken {
     Unchanged(Option<Duration>),
     New {
+        set: JwkSet,
         store: JwkSetStore,
         etag: Option<String>,
         max_age: Option<Duration>,

@@ -5,7 +5,7 @@
 //! for keys and inputs, and an independent base64url for reading output.
 //!
 //! Each test binary uses part of it.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::path::PathBuf;
 use std::process::Output;
