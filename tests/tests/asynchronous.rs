@@ -486,7 +486,11 @@ impl Future for Unwrap {
             });
             self.answer = Some(receive);
         }
-        match self.answer.as_ref().map(std::sync::mpsc::Receiver::try_recv) {
+        match self
+            .answer
+            .as_ref()
+            .map(std::sync::mpsc::Receiver::try_recv)
+        {
             Some(Ok(answer)) => Poll::Ready(answer),
             // The service wakes the task when it has sent the answer.
             _ => Poll::Pending,
