@@ -294,6 +294,20 @@ impl RemoteJwkSet {
         }
     }
 
+    /// A builder for the JWK Set of the OpenID provider `issuer`, found
+    /// through its discovery document (see [`discover`]: the document's
+    /// `issuer` must be `issuer` exactly).
+    ///
+    /// # Errors
+    ///
+    /// As [`discover`].
+    pub async fn from_issuer(
+        issuer: &str,
+        provider: Provider,
+    ) -> Result<RemoteJwkSetBuilder, FetchError> {
+        Ok(Self::builder(discover(issuer).await?, provider))
+    }
+
     /// The URL of the set.
     pub fn url(&self) -> &str {
         self.inner.url.as_str()
@@ -606,8 +620,8 @@ impl KeyStore for BlockingJwkSet {
 
 /// The `jwks_uri` of an OpenID provider, from its discovery document
 /// (`{issuer}/.well-known/openid-configuration`, OpenID Connect Discovery
-/// 1.0 section 4), whose `issuer` must be `issuer` exactly. Build the set
-/// with it: `RemoteJwkSet::builder(discover(issuer).await?, provider)`.
+/// 1.0 section 4), whose `issuer` must be `issuer` exactly.
+/// [`RemoteJwkSet::from_issuer`] builds the set from it.
 ///
 /// # Errors
 ///

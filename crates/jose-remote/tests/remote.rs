@@ -511,6 +511,16 @@ async fn discovery_finds_the_jwks_uri_of_the_issuer_asked_for() {
         jose_remote::discover(&format!("{issuer}/")).await,
         Err(FetchError::IssuerMismatch)
     );
+    // The set from the issuer, and a token verified with it.
+    let a = key("a");
+    idp.publish(&[&a]);
+    let set = RemoteJwkSet::from_issuer(&issuer, PROVIDER)
+        .await
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(set.url(), format!("{issuer}/jwks"));
+    verify(&set, &token(&a)).await.unwrap();
 }
 
 #[test]
