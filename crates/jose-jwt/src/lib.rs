@@ -209,13 +209,7 @@ pub fn decode<T: DeserializeOwned>(
     validation: &Validation,
     keys: &dyn KeyStore,
 ) -> Result<Jwt<T>, Error> {
-    validation.claims().check_format(token)?;
-    if is_encrypted(token) {
-        return Err(Error::malformed(
-            "jwt",
-            MalformedReason::Invalid("is a JWE: use decode_nested or decode_encrypted"),
-        ));
-    }
+    check_signed_token(token, validation)?;
     let verified = validation.verification().verify(token, keys)?;
     claims_of_verified(verified, validation)
 }
@@ -251,6 +245,15 @@ pub async fn decode_async<T: DeserializeOwned>(
     validation: &Validation,
     keys: &dyn AsyncKeyStore,
 ) -> Result<Jwt<T>, Error> {
+    check_signed_token(token, validation)?;
+    let verified = validation.verification().verify_async(token, keys).await?;
+    claims_of_verified(verified, validation)
+}
+
+/// The checks of a signed JWT before its signature: the serialization the
+/// validation allows, and not a JWE.
+#[cfg(feature = "jws")]
+fn check_signed_token(token: &str, validation: &Validation) -> Result<(), Error> {
     validation.claims().check_format(token)?;
     if is_encrypted(token) {
         return Err(Error::malformed(
@@ -258,8 +261,7 @@ pub async fn decode_async<T: DeserializeOwned>(
             MalformedReason::Invalid("is a JWE: use decode_nested or decode_encrypted"),
         ));
     }
-    let verified = validation.verification().verify_async(token, keys).await?;
-    claims_of_verified(verified, validation)
+    Ok(())
 }
 
 /// The checks of a JWT after its signature: the header's `typ` and `cty`,

@@ -326,11 +326,7 @@ impl RemoteJwkSet {
 
     /// The keys of the last good fetch, if any (public keys only).
     pub fn jwk_set(&self) -> Option<Arc<JwkSet>> {
-        let state = self
-            .inner
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let state = self.inner.state();
         state.current.as_ref().map(|c| Arc::clone(&c.set))
     }
 
@@ -346,7 +342,7 @@ impl RemoteJwkSet {
     fn snapshot(&self) -> Snapshot {
         let inner = &self.inner;
         let now = inner.clock.now();
-        let state = inner.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = inner.state();
         Snapshot {
             store: state.current.as_ref().map(|c| Arc::clone(&c.store)),
             fresh: state.current.as_ref().is_some_and(|c| now < c.fresh_until),
@@ -406,11 +402,7 @@ impl RemoteJwkSet {
     ) -> Result<Vec<T>, Error> {
         let now = self.inner.clock.now();
         let store = {
-            let state = self
-                .inner
-                .state
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let state = self.inner.state();
             state
                 .current
                 .as_ref()
@@ -425,11 +417,7 @@ impl RemoteJwkSet {
 
     /// The error of a set that has nothing to serve.
     fn unavailable(&self) -> Error {
-        let state = self
-            .inner
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let state = self.inner.state();
         state
             .last_error
             .clone()
@@ -439,12 +427,18 @@ impl RemoteJwkSet {
 }
 
 impl Inner {
+    /// The cache. A panic while it was held (there is no code that panics
+    /// there) leaves consistent data, so a poisoned lock is taken as is.
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Fetches once, unless another refresh finished since the caller saw
     /// generation `seen` (then its answer stands).
     async fn refresh_once(&self, seen: u64) -> Result<(), FetchError> {
         let _flight = self.refresh.lock().await;
         let etag = {
-            let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            let state = self.state();
             if state.generation != seen {
                 return match &state.last_error {
                     Some(e) => Err(e.clone()),
@@ -459,7 +453,7 @@ impl Inner {
             .await;
         let result = answer.and_then(|a| self.take(a));
         let now = self.clock.now();
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.state();
         state.generation = state.generation.wrapping_add(1);
         state.last_attempt = Some(now);
         match result {
