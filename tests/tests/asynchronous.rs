@@ -637,3 +637,79 @@ fn the_asynchronous_entry_points_are_send() {
     ));
     send(&decryption.decrypt_async(&PROVIDER, "a.b.c.d.e", &verifier));
 }
+
+#[test]
+fn json_serializations_sign_through_remote_signers() {
+    let es = key_for(JwsAlgorithm::Es256);
+    let ed = key_for(JwsAlgorithm::EdDsa);
+    let (es_remote, ed_remote) = (
+        RemoteSigner::new(&es, JwsAlgorithm::Es256),
+        RemoteSigner::new(&ed, JwsAlgorithm::EdDsa),
+    );
+    let builder = JwsBuilder::new(b"json payload");
+    let flattened = block_on(builder.flattened_async(
+        jose_jws::SignatureSpec::new_async(&es_remote).unprotected(Header::new().with_cty("x")),
+    ))
+    .unwrap();
+    let general = block_on(builder.general_async(&[
+        jose_jws::SignatureSpec::new_async(&es_remote),
+        jose_jws::SignatureSpec::new_async(&ed_remote),
+    ]))
+    .unwrap();
+    let store = slow_store(&[&es, &ed]);
+    let verification = Verification::new(&[JwsAlgorithm::Es256, JwsAlgorithm::EdDsa])
+        .unwrap()
+        .require_all_signatures();
+    for token in [&flattened, &general] {
+        let verified = verification.verify(token, &store.keys).unwrap();
+        assert_eq!(verified.payload, b"json payload");
+    }
+    assert_eq!(
+        verification
+            .verify(&general, &store.keys)
+            .unwrap()
+            .signatures
+            .len(),
+        2
+    );
+    let mut requests = Vec::new();
+    for (format, token, jwk, alg) in [
+        ("flattened", &flattened, &es, JwsAlgorithm::Es256),
+        // The peer checks a general JWS with one key: its first signature's.
+        ("general", &general, &es, JwsAlgorithm::Es256),
+    ] {
+        requests.push(json!({
+            "op": "verify", "format": format, "algs": [alg.name()],
+            "jwk": public_json(jwk), "token": token, "label": format,
+        }));
+    }
+    for (req, res) in requests.iter().zip(peer(&Value::Array(requests.clone()))) {
+        assert_eq!(
+            res["ok"], true,
+            "{}: peer said {}",
+            req["label"], res["error"]
+        );
+    }
+
+    // The synchronous methods take an asynchronous spec only when its
+    // signer answers at once; one that has to wait is refused, not blocked on.
+    let closed = es_remote.gate.lock().unwrap();
+    assert!(matches!(
+        builder.general(&[jose_jws::SignatureSpec::new_async(&es_remote)]),
+        Err(Error::ApiMisuse(_))
+    ));
+    assert!(matches!(
+        builder.compact_with(jose_jws::SignatureSpec::new_async(&es_remote)),
+        Err(Error::ApiMisuse(_))
+    ));
+    drop(closed);
+    let local = PROVIDER.signer(&ed, JwsAlgorithm::EdDsa).unwrap();
+    assert_eq!(
+        builder
+            .general(&[jose_jws::SignatureSpec::new_async(&local)])
+            .unwrap(),
+        builder
+            .general(&[jose_jws::SignatureSpec::new(local.as_ref())])
+            .unwrap()
+    );
+}
