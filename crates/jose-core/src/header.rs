@@ -2,10 +2,13 @@
 //! (RFC 7516 section 4.1), plus the JWA parameters of RFC 7518 section 4 and
 //! RFC 7797's `b64`.
 //!
-//! A [`Header`] is built from a JSON object that was parsed strictly
-//! (duplicates rejected, see [`crate::json`]). Registered members are typed
-//! and checked; every other member is kept in [`Header::other`], so that
-//! `crit` can be enforced and nothing is silently dropped.
+//! A [`Header`] is parsed strictly (duplicates rejected at any depth, as
+//! [`crate::json`] does): straight from its JSON text ([`Header::from_json`],
+//! [`decode_protected_header`], no JSON tree on the way), or from a parsed
+//! object ([`Header::from_object`]), with the same errors either way.
+//! Registered members are typed and checked; every other member is kept in
+//! [`Header::other`], so that `crit` can be enforced and nothing is
+//! silently dropped.
 //!
 //! Every registered member is one row of the table at the end of this
 //! file: its field, its Rust type, how its JSON value is read and written,
@@ -615,17 +618,23 @@ pub fn join_disjoint(parts: &[&Object]) -> Result<Object, Error> {
 /// [`MalformedReason::TooLarge`], [`MalformedReason::Base64`], or the
 /// errors of [`json::parse_object`].
 pub fn decode_protected(text: &str, max_len: usize) -> Result<Object, Error> {
-    if text.is_empty() {
+    if !protected_present(text, max_len)? {
         return Ok(Object::new());
     }
+    let bytes = b64::decode("protected header", text)?;
+    json::parse_object("protected header", &bytes)
+}
+
+/// Whether there is a protected header to decode (an empty text is an
+/// empty header), refusing one over `max_len` before any work.
+fn protected_present(text: &str, max_len: usize) -> Result<bool, Error> {
     if text.len() > max_len {
         return Err(Error::malformed(
             "protected header",
             MalformedReason::TooLarge { limit: max_len },
         ));
     }
-    let bytes = b64::decode("protected header", text)?;
-    json::parse_object("protected header", &bytes)
+    Ok(!text.is_empty())
 }
 
 /// Decodes a base64url protected header and parses it straight into a
@@ -639,14 +648,8 @@ pub fn decode_protected(text: &str, max_len: usize) -> Result<Object, Error> {
 ///
 /// As [`decode_protected`] and [`Header::from_object`].
 pub fn decode_protected_header(text: &str, max_len: usize) -> Result<Header, Error> {
-    if text.is_empty() {
+    if !protected_present(text, max_len)? {
         return Ok(Header::new());
-    }
-    if text.len() > max_len {
-        return Err(Error::malformed(
-            "protected header",
-            MalformedReason::TooLarge { limit: max_len },
-        ));
     }
     let mut buf = [0u8; 768];
     let bytes = b64::decode_buffered("protected header", text, &mut buf)?;
@@ -828,16 +831,24 @@ impl<'de> Visitor<'de> for MemberSeed<'_> {
         Ok(Member::Str(Cow::Owned(v)))
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Member::Value(Value::Bool(v)))
+    // Everything but a string is the strict reader's value.
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        json::strict_value(self.duplicate)
+            .visit_bool(v)
+            .map(Member::Value)
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Member::Value(Value::Number(v.into())))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        json::strict_value(self.duplicate)
+            .visit_i64(v)
+            .map(Member::Value)
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Member::Value(Value::Number(v.into())))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        json::strict_value(self.duplicate)
+            .visit_u64(v)
+            .map(Member::Value)
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
@@ -846,8 +857,10 @@ impl<'de> Visitor<'de> for MemberSeed<'_> {
             .map(Member::Value)
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Member::Value(Value::Null))
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        json::strict_value(self.duplicate)
+            .visit_unit()
+            .map(Member::Value)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
