@@ -4,6 +4,8 @@
 //! strict base64url, the header parameter model, the backend traits and the
 //! one error type. It names no cryptographic crate: backends such as
 //! `jose-rustcrypto` and `jose-pkcs11` implement the traits in [`backend`].
+//! Their asynchronous twins, for keys behind a network call (a KMS, a
+//! remote JWK Set), are in [`asynchronous`], with no runtime named.
 //!
 //! ```
 //! use jose_core::{Algorithm, Error, Header, JwsAlgorithm, Policy};

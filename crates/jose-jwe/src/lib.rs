@@ -9,7 +9,10 @@
 //! Decryption takes allow-lists for both `alg` and `enc`; the header never
 //! picks the key type, keys come from a [`KeyStore`](jose_core::KeyStore),
 //! and every cryptographic failure is the same
-//! [`Error::DecryptionFailed`](jose_core::Error::DecryptionFailed).
+//! [`Error::DecryptionFailed`](jose_core::Error::DecryptionFailed). A key
+//! decryptor in a KMS is an
+//! [`AsyncKeyDecryptor`](jose_core::asynchronous::AsyncKeyDecryptor), used
+//! by [`Decryption::decrypt_async`].
 //!
 //! ```
 //! use jose_core::{ContentEncryptionAlgorithm as Enc, Curve, KeyManagementAlgorithm as Alg};

@@ -32,6 +32,12 @@
 //! # Ok::<(), jose_core::Error>(())
 //! ```
 //!
+//! A signer in a KMS or a signing service is an
+//! [`AsyncSigner`](jose_core::asynchronous::AsyncSigner): sign with
+//! [`JwsBuilder::compact_async`] (or the `_async` forms of the JSON
+//! serializations, with [`SignatureSpec::new_async`]); keys from a store
+//! that fetches them are looked up by [`Verification::verify_async`].
+//!
 //! ## Crate features
 //!
 //! - `std` (default): `std` integration in dependencies. The crate itself is

@@ -40,6 +40,10 @@
 //! token itself, whatever your struct holds; a registered claim of the
 //! wrong type (`"exp": "soon"`) is an error naming it.
 //!
+//! In an async service, [`encode_async`] signs with a key in a KMS and
+//! [`decode_async`] verifies with keys a store fetches (a remote JWK Set,
+//! `jose-remote`).
+//!
 //! A builder covers the rest, in the spirit of the npm `jose` package's
 //! `SignJWT` and `jwtVerify`:
 //!
