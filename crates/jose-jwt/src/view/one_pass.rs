@@ -1,7 +1,7 @@
 //! Claims deserialized and viewed in one pass: the caller's type is
 //! deserialized through a wrapper around serde_json's deserializer that
 //! hands every member on and, on the way, takes the registered claims into
-//! a [`ClaimsView`] and refuses a repeated member.
+//! a [`ClaimsView`]; a repeated member ends the pass.
 //!
 //! It is only a faster road to the same answer as [`ClaimsView::parse`]
 //! followed by `serde_json::from_slice`: it is taken for claims sets
@@ -139,10 +139,33 @@ struct Members<'a, 'de, A> {
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Members<'_, 'de, A> {
     type Error = A::Error;
 
+    // Any error in a member ends the pass, even one the caller's type
+    // swallows and goes on after: what it saw of the claims may be short
+    // (a registered claim of the wrong type left out of the view), and
+    // only the two-pass road may decide then.
+
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        let key = self.key(seed);
+        if key.is_err() {
+            self.state.gave_up.set(true);
+        }
+        key
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        let value = self.value(seed);
+        if value.is_err() {
+            self.state.gave_up.set(true);
+        }
+        value
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Members<'_, 'de, A> {
+    fn key<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         let Some(Name(name)) = self.inner.next_key::<Name<'de>>()? else {
             return Ok(None);
         };
@@ -161,7 +184,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Members<'_, 'de, A> {
         seed.deserialize(key).map(Some)
     }
 
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         let Some((name, kind)) = self.pending.take() else {
             return self.inner.next_value_seed(seed);
         };
@@ -404,6 +427,47 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
+
+    /// A caller's type that reads every member and ignores the errors of
+    /// their values: the pass must not answer after one of them.
+    #[derive(Debug)]
+    struct Forgiving;
+
+    impl<'de> Deserialize<'de> for Forgiving {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Forgiving;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("anything")
+                }
+                fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Forgiving, M::Error> {
+                    while m.next_key::<String>()?.is_some() {
+                        let _ = m.next_value::<Value>();
+                    }
+                    Ok(Forgiving)
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn an_error_the_caller_swallows_still_ends_the_pass() {
+        for json in [
+            &br#"{"nbf":true,"sub":"a"}"#[..],
+            br#"{"exp":null}"#,
+            br#"{"iss":1,"sub":"a"}"#,
+            br#"{"aud":["a",2]}"#,
+        ] {
+            assert!(
+                parse::<Forgiving>(json).is_none(),
+                "{}",
+                core::str::from_utf8(json).unwrap()
+            );
+        }
+        assert!(parse::<Forgiving>(br#"{"nbf":5,"sub":"a"}"#).is_some());
+    }
 
     /// What the view saw, to compare the two roads.
     fn seen(v: &ClaimsView<'_>) -> String {
