@@ -399,9 +399,10 @@ fn is_json(token: &str) -> bool {
     token.trim_start().starts_with('{')
 }
 
-/// Parses (strictly), type-checks and validates the claims, then
-/// deserializes them into the caller's type: one checking pass over the
-/// JSON that builds no tree, then serde straight from the bytes.
+/// Parses (strictly), type-checks and validates the claims and
+/// deserializes them into the caller's type: in one pass for a flat claims
+/// set (`view::one_pass`), else a checking pass over the JSON that builds
+/// no tree, then serde straight from the bytes.
 #[cfg(any(feature = "jws", feature = "jwe"))]
 fn claims_from<T: DeserializeOwned>(payload: &[u8], checks: &ClaimsValidation) -> Result<T, Error> {
     // Most claims sets take one pass; whenever it cannot decide, the two

@@ -1,7 +1,7 @@
 //! Claims serialized and checked in one pass: the caller's claims are
 //! serialized through a wrapper around serde_json's serializer that notes
-//! each top-level member name (a repeated one is refused) and the JSON type
-//! of each registered claim's value, as it is written.
+//! each top-level member name (a repeated one makes it unsure) and the JSON
+//! type of each registered claim's value, as it is written.
 //!
 //! Like [`super::one_pass`], it only spares the second pass of
 //! [`ClaimsView::parse`](super::ClaimsView::parse) when it can answer alone:
@@ -196,14 +196,26 @@ impl<'a, 'b> Serializer for Top<'a, 'b> {
 
     fn serialize_struct(
         self,
-        _: &'static str,
+        name: &'static str,
         len: usize,
     ) -> Result<Members<'a, 'b>, serde_json::Error> {
-        self.serialize_map(Some(len))
+        // serde_json writes some structs as something else (`RawValue` as
+        // its text, `Number` as a number): those the parse checks.
+        if name.starts_with("$serde_json::") {
+            self.sure.set(false);
+        }
+        let sure = self.sure;
+        Ok(Members {
+            inner: self.inner.serialize_struct(name, len)?,
+            sure,
+            seen: Seen::new(),
+            pending: None,
+        })
     }
 }
 
-/// The members of the top-level object.
+/// The members of the top-level object: serde_json's own map or struct
+/// (one type), written through the trait it was made for.
 struct Members<'a, 'b> {
     inner: <&'a mut Json<'b> as Serializer>::SerializeMap,
     sure: &'a Cell<bool>,
@@ -272,11 +284,11 @@ impl SerializeStruct for Members<'_, '_> {
     ) -> Result<(), serde_json::Error> {
         self.name(key);
         self.value(value);
-        SerializeMap::serialize_entry(&mut self.inner, key, value)
+        SerializeStruct::serialize_field(&mut self.inner, key, value)
     }
 
     fn end(self) -> Result<(), serde_json::Error> {
-        SerializeMap::end(self.inner)
+        SerializeStruct::end(self.inner)
     }
 }
 
@@ -529,6 +541,17 @@ mod tests {
 
     use super::*;
     use crate::view::ClaimsView;
+
+    #[test]
+    fn serde_json_s_own_structs_are_written_as_serde_json_writes_them() {
+        use serde_json::value::RawValue;
+        for text in [r#"{"sub":"a","exp":1}"#, r#"{"exp":"soon"}"#, "[1]", "7"] {
+            let raw = RawValue::from_string(text.into()).unwrap();
+            let (out, sure) = to_json(&raw).unwrap();
+            assert_eq!(out, text.as_bytes());
+            assert!(!sure, "{text}: the parse must check it");
+        }
+    }
 
     /// The property: the output is serde_json's, byte for byte, and when
     /// the check is sure, the strict view accepts the output.
