@@ -14,7 +14,10 @@ fn main() {
     let provider = jose_rustcrypto::PROVIDER;
     match args.get(1).map(String::as_str) {
         Some(op @ ("encrypt" | "decrypt")) => {
-            let (alg, enc) = (KeyManagementAlgorithm::Dir, ContentEncryptionAlgorithm::A256Gcm);
+            let (alg, enc) = (
+                KeyManagementAlgorithm::Dir,
+                ContentEncryptionAlgorithm::A256Gcm,
+            );
             let ours = ours_jwe(provider, &jwe_key(alg, enc), alg, enc);
             let token = (ours.encrypt)();
             for _ in 0..n {

@@ -530,7 +530,8 @@ fn setup_interop_peer() -> Result<(), String> {
 /// Whether a command is on the `PATH`.
 fn have(tool: &str) -> bool {
     Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
+        // The name as an argument, never as shell text.
+        .args(["-c", "command -v \"$1\"", "sh", tool])
         .output()
         .is_ok_and(|o| o.status.success())
 }
@@ -823,7 +824,9 @@ fn patch_oxitoken(target: &Path) -> Result<(), String> {
         let code = std::fs::read_to_string(&path).map_err(io)?;
         let mut fixed = String::with_capacity(code.len());
         let mut rest = code.as_str();
+        let mut rewritten = 0;
         while let Some(at) = rest.find("std::ptr::addr_eq(kalg, &raw const ") {
+            rewritten += 1;
             let (before, after) = rest.split_at(at);
             let after = after
                 .strip_prefix("std::ptr::addr_eq(kalg, &raw const ")
@@ -841,6 +844,11 @@ fn patch_oxitoken(target: &Path) -> Result<(), String> {
             rest = tail.strip_prefix(')').ok_or("unexpected oxitoken source")?;
         }
         fixed.push_str(rest);
+        // Nothing to rewrite would mean another oxitoken than the one this
+        // patch is for: say so rather than build an unpatched copy.
+        if rewritten == 0 {
+            return Err(format!("{file}: no comparison by address to rewrite"));
+        }
         std::fs::write(&path, fixed).map_err(io)?;
     }
     // Its manifest denies warnings, which cargo applies to a path
